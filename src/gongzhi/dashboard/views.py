@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from gongzhi.core.scoping import minimal_codes
+from gongzhi.party.models import PartyMember, PartyOrganization
+from gongzhi.territory.models import Level, Resident, Unit
+
+from .figures import LABELS, compute_figures
+
+
+@login_required
+def home(request):
+    user = request.user
+    units = Unit.objects.visible_to(user)
+    if user.is_superuser:
+        top = units.filter(level=Level.DISTRICT)
+    else:
+        top = Unit.objects.filter(code__in=minimal_codes(user.scope_codes())).select_related("parent")
+    branches = (
+        PartyOrganization.objects.visible_to(user).grid_branches().with_working()
+        .select_related("unit", "secretary").order_by("unit__code")
+    )
+    branch_list = list(branches[:50])
+    counts = {
+        "grids": units.filter(level=Level.GRID).count(),
+        "micro_grids": units.filter(level=Level.MICRO_GRID).count(),
+        "residents": Resident.objects.visible_to(user).count(),
+        "branches": branches.count(),
+        "branches_working": branches.filter(is_working=True).count(),
+        "members": PartyMember.objects.visible_to(user).count(),
+    }
+    return render(request, "dashboard/home.html", {
+        "top_units": top,
+        "grids": units.filter(level=Level.GRID).select_related("parent")[:200],
+        "branches": branch_list,
+        "counts": counts,
+        "roles": sorted({a.get_role_display() for a in user.role_assignments.all()}),
+    })
+
+
+def _may_read_figures(request):
+    return request.user.is_authenticated or settings.DEMO_MODE
+
+
+@require_GET
+def figures_page(request):
+    if not _may_read_figures(request):
+        return redirect_to_login(request.get_full_path())
+    figures = compute_figures()
+    rows = [(key, LABELS[key], value) for key, value in figures.items()]
+    return render(request, "dashboard/figures.html", {"rows": rows})
+
+
+@require_GET
+def figures_json(request):
+    if not _may_read_figures(request):
+        return JsonResponse(
+            {"error": {"code": "not_authenticated", "message": "请先登录 / Sign in first"}}, status=401
+        )
+    return JsonResponse(compute_figures(), json_dumps_params={"ensure_ascii": False})

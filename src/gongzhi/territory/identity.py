@@ -1,0 +1,79 @@
+"""Checks and masks for personal identifiers.
+
+- Resident ID numbers after GB 11643-1999: 6-digit address code, 8-digit birth
+  date, 3-digit sequence, one check character (ISO 7064 MOD 11-2).
+- Mainland phone numbers: mobile 1[3-9]xxxxxxxxx or landline 0area-number.
+"""
+import datetime
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.errors import DomainError
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+def id_check_char(first17):
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def normalize_id_number(value, *, today=None, field="id_number"):
+    """Return the ID number in canonical form (upper-case X) or raise DomainError."""
+    value = (value or "").strip().upper()
+    if len(value) != 18:
+        raise DomainError(
+            _("An ID number has 18 characters (got %(n)d). 身份证号码应为18位。"), params={"n": len(value)},
+            code="id_length", field=field,
+        )
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise DomainError(
+            _("An ID number is 17 digits and a digit or X. 身份证号码应为17位数字加一位数字或X。"),
+            code="id_chars", field=field,
+        )
+    if value[0] == "0":
+        raise DomainError(_("The address code of the ID number is not valid. 身份证号码的地址码无效。"), code="id_region", field=field)
+    try:
+        born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise DomainError(_("The birth date in the ID number is not a real date. 身份证号码中的出生日期无效。"), code="id_date", field=field)
+    today = today or datetime.date.today()
+    if born.year < 1900 or born > today:
+        raise DomainError(_("The birth date in the ID number is out of range. 身份证号码中的出生日期超出范围。"), code="id_date", field=field)
+    if id_check_char(value[:17]) != value[17]:
+        raise DomainError(_("The check character of the ID number is wrong. 身份证号码校验位错误。"), code="id_check", field=field)
+    return value
+
+
+def birth_date_from_id(value):
+    return datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+def normalize_phone(value, *, field="phone"):
+    value = re.sub(r"[\s()]", "", value or "")
+    if value.startswith("+86"):
+        value = value[3:]
+    if MOBILE_RE.match(value) or LANDLINE_RE.match(value):
+        return value
+    raise DomainError(
+        _("Not a valid phone number: use an 11-digit mobile number or 0area-number. 电话号码无效：请填写11位手机号或区号-座机号。"),
+        code="phone", field=field,
+    )
+
+
+def mask_id_number(value):
+    if not value:
+        return ""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+
+
+def mask_phone(value):
+    if not value:
+        return ""
+    if MOBILE_RE.match(value):
+        return value[:3] + "****" + value[-4:]
+    return value[:-4].rstrip("-")[:4] + "****" + value[-4:] if len(value) > 6 else "*" * len(value)
