@@ -1,0 +1,75 @@
+"""Shared fixtures: a small world of two grids and the people around them.
+
+Personas (after healthchecks' test personas):
+- ``worker_a``: grid worker of grid A (the owner of A's records)
+- ``worker_b``: grid worker of grid B (a colleague in the same community)
+- ``secretary``: community secretary over both grids
+- ``outsider``: a resident with no ledger role anywhere
+"""
+import datetime
+import os
+
+import pytest
+
+from gongzhi.people.models import Role, RoleAssignment, User
+from gongzhi.territory import services as territory
+from gongzhi.territory.models import Building, Estate, Household, Level
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls in
+# our fixtures are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def square(west, south, size=0.01):
+    return {"type": "Polygon", "coordinates": [[[west, south], [west + size, south], [west + size, south + size], [west, south + size], [west, south]]]}
+
+
+def make_user(username, role=None, units=(), **extra):
+    user = User.objects.create_user(username=username, password=PASSWORD, display_name=username)
+    if role:
+        assignment = RoleAssignment.objects.create(user=user, role=role, **extra)
+        assignment.units.set(units)
+    return user
+
+
+class SmallWorld:
+    pass
+
+
+@pytest.fixture
+def world(db):
+    w = SmallWorld()
+    w.district = territory.create_unit(name="测试区", level=Level.DISTRICT, code="370871")
+    w.street = territory.create_unit(name="测试街道", level=Level.STREET, parent=w.district)
+    w.community = territory.create_unit(name="测试社区", level=Level.COMMUNITY, parent=w.street)
+    # Grid A spans lng 116.00–116.02, grid B 116.02–116.04; each has two micro-grids side by side.
+    w.grid_a = territory.create_unit(name="A网格", level=Level.GRID, parent=w.community, boundary=square(116.00, 35.00, 0.02))
+    w.grid_b = territory.create_unit(name="B网格", level=Level.GRID, parent=w.community, boundary=square(116.02, 35.00, 0.02))
+    w.micro_a1 = territory.create_unit(name="A1", level=Level.MICRO_GRID, parent=w.grid_a, boundary={"type": "Polygon", "coordinates": [[[116.00, 35.00], [116.01, 35.00], [116.01, 35.02], [116.00, 35.02], [116.00, 35.00]]]})
+    w.micro_a2 = territory.create_unit(name="A2", level=Level.MICRO_GRID, parent=w.grid_a, boundary={"type": "Polygon", "coordinates": [[[116.01, 35.00], [116.02, 35.00], [116.02, 35.02], [116.01, 35.02], [116.01, 35.00]]]})
+    w.micro_b1 = territory.create_unit(name="B1", level=Level.MICRO_GRID, parent=w.grid_b, boundary=square(116.02, 35.00, 0.02))
+    for key, grid in (("a", w.grid_a), ("b", w.grid_b)):
+        estate = Estate.objects.create(name=f"{key.upper()}小区", grid=grid)
+        building = Building.objects.create(estate=estate, number="1号楼")
+        household = Household.objects.create(building=building, room="1-101")
+        setattr(w, f"household_{key}", household)
+    w.resident_a = territory.create_resident(household=w.household_a, name="张三", gender="M", id_number="37081119800101001X", phone="13812345678")
+    w.resident_b = territory.create_resident(household=w.household_b, name="李四", gender="F", id_number="37081119900202002X", phone="13987654321")
+    w.worker_a = make_user("worker-a", Role.GRID_WORKER, [w.grid_a])
+    w.worker_b = make_user("worker-b", Role.GRID_WORKER, [w.grid_b])
+    w.secretary = make_user("secretary", Role.COMMUNITY_SECRETARY, [w.community])
+    w.outsider = make_user("outsider", Role.RESIDENT, [w.grid_a])
+    return w
+
+
+@pytest.fixture
+def today():
+    return datetime.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs half a second per account; tests only need it to be a hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
