@@ -6,10 +6,12 @@ Personas (after healthchecks' test personas):
 - ``secretary``: community secretary over both grids
 - ``outsider``: a resident with no ledger role anywhere
 """
+import contextlib
 import datetime
 import os
 
 import pytest
+from django.utils import translation
 
 from gongzhi.people.models import Role, RoleAssignment, User
 from gongzhi.territory import services as territory
@@ -73,3 +75,22 @@ def today():
 def fast_password_hashing(settings):
     # Real hashing costs half a second per account; tests only need it to be a hash.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def texts(error):
+    """A DomainError's message in English and in Chinese, to check both are clear."""
+    with translation.override("en"):
+        english = error.text
+    with translation.override("zh-hans"):
+        chinese = error.text
+    return f"{english} | {chinese}"
+
+
+@contextlib.contextmanager
+def refused(match):
+    """Expect a DomainError whose English or Chinese message contains ``match``."""
+    from gongzhi.core.errors import DomainError
+
+    with pytest.raises(DomainError) as caught:
+        yield caught
+    assert match in texts(caught.value), texts(caught.value)

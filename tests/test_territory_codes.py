@@ -1,5 +1,7 @@
 import pytest
 
+from tests.conftest import refused, texts
+
 from gongzhi.core.errors import DomainError
 from gongzhi.territory import services
 from gongzhi.territory.models import Level, Unit
@@ -37,12 +39,12 @@ def test_it_refuses_a_wrong_code_and_saves_nothing(world, code, message):
     before = Unit.objects.count()
     with pytest.raises(DomainError) as caught:
         services.create_unit(name="坏网格", level=Level.GRID, parent=world.community, code=code)
-    assert message in caught.value.text
+    assert message in texts(caught.value)
     assert Unit.objects.count() == before
 
 
 def test_it_refuses_a_code_already_taken(world):
-    with pytest.raises(DomainError, match="already used"):
+    with refused("already used"):
         services.create_unit(name="重复", level=Level.GRID, parent=world.community, code=world.grid_a.code)
 
 
@@ -50,12 +52,12 @@ def test_it_refuses_a_parent_of_the_wrong_level(world):
     before = Unit.objects.count()
     with pytest.raises(DomainError) as caught:
         services.create_unit(name="错层网格", level=Level.GRID, parent=world.street)
-    assert "directly under" in caught.value.text and "上级" in caught.value.text
+    assert "directly under" in texts(caught.value) and "上级" in texts(caught.value)
     assert Unit.objects.count() == before
 
 
 def test_a_district_needs_its_county_code(db):
-    with pytest.raises(DomainError, match="6-digit county code"):
+    with refused("6-digit county code"):
         services.create_unit(name="区", level=Level.DISTRICT)
 
 
@@ -70,7 +72,7 @@ def test_moving_a_grid_rewrites_the_codes_of_its_whole_subtree(world):
 
 
 def test_a_unit_cannot_be_moved_under_a_parent_of_the_wrong_level(world):
-    with pytest.raises(DomainError, match="directly under"):
+    with refused("directly under"):
         services.move_unit(world.grid_a, world.street)
     world.grid_a.refresh_from_db()
     assert world.grid_a.parent == world.community

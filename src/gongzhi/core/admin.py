@@ -78,4 +78,4 @@ class ScopedAdmin(admin.ModelAdmin):
     def _check_still_visible(self, request, obj):
         if not _visible(self.model, request.user).filter(pk=obj.pk).exists():
             # The admin wraps the save in a transaction: raising rolls it back.
-            raise PermissionDenied(_("This would place the record outside your scope. 该操作会使记录超出您的管辖范围。"))
+            raise PermissionDenied(_("This would place the record outside your scope."))

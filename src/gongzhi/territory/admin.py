@@ -11,7 +11,7 @@ from .models import Building, Estate, Household, Level, PersonalDataView, Reside
 
 
 class UnitForm(forms.ModelForm):
-    code = forms.CharField(label=_("code"), required=False, help_text=_("Leave empty to generate the next free code. 留空则自动生成。"))
+    code = forms.CharField(label=_("code"), required=False, help_text=_("Leave empty to generate the next free code."))
     boundary = forms.JSONField(label=_("boundary"), required=False, help_text=_("GeoJSON Polygon or MultiPolygon (longitude, latitude)."))
 
     class Meta:
@@ -106,7 +106,7 @@ class ResidentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            keep = _("Now %(value)s; leave empty to keep it. 留空则不修改。")
+            keep = _("Now %(value)s; leave empty to keep it.")
             self.fields["new_id_number"].help_text = keep % {"value": self.instance.masked_id_number}
             self.fields["new_phone"].help_text = keep % {"value": self.instance.masked_phone or "—"}
         else:

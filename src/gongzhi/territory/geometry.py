@@ -21,24 +21,24 @@ def validate_boundary(geojson, *, field="boundary"):
         geojson = geojson.get("geometry")
     if not isinstance(geojson, dict) or geojson.get("type") not in ("Polygon", "MultiPolygon"):
         raise DomainError(
-            _("A boundary must be a GeoJSON Polygon or MultiPolygon. 边界必须是 GeoJSON 多边形。"),
+            _("A boundary must be a GeoJSON Polygon or MultiPolygon."),
             code="boundary_type", field=field,
         )
     try:
         geom = shape(geojson)
     except Exception:
-        raise DomainError(_("The boundary's coordinates cannot be read. 边界坐标无法识别。"), code="boundary_coords", field=field)
+        raise DomainError(_("The boundary's coordinates cannot be read."), code="boundary_coords", field=field)
     if geom.is_empty:
-        raise DomainError(_("The boundary is empty. 边界为空。"), code="boundary_empty", field=field)
+        raise DomainError(_("The boundary is empty."), code="boundary_empty", field=field)
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise DomainError(
-            _("Boundary coordinates must be longitude, latitude in degrees. 边界坐标须为经度、纬度（度）。"),
+            _("Boundary coordinates must be longitude, latitude in degrees."),
             code="boundary_range", field=field,
         )
     if not geom.is_valid:
         raise DomainError(
-            _("The boundary is not a valid polygon (%(reason)s), e.g. it crosses itself. 边界不是有效多边形（例如自相交）。"),
+            _("The boundary is not a valid polygon (%(reason)s), e.g. it crosses itself."),
             params={"reason": explain_validity(geom)}, code="boundary_invalid", field=field,
         )
     return mapping(geom) | {"coordinates": _as_lists(mapping(geom)["coordinates"])}
@@ -77,14 +77,14 @@ class GridLocator:
         try:
             lat, lng = float(lat), float(lng)
         except (TypeError, ValueError):
-            raise DomainError(_("Latitude and longitude must be numbers. 经纬度必须是数字。"), code="point_invalid")
+            raise DomainError(_("Latitude and longitude must be numbers."), code="point_invalid")
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise DomainError(_("Latitude or longitude is out of range. 经纬度超出范围。"), code="point_invalid")
+            raise DomainError(_("Latitude or longitude is out of range."), code="point_invalid")
         point = Point(lng, lat)
         hits = sorted(int(i) for i in self._tree.query(point, predicate="intersects"))
         if not hits:
             raise OutsideAllGrids(
-                _("The point (%(lat).6f, %(lng).6f) lies outside every grid. 该位置不在任何网格内。"),
+                _("The point (%(lat).6f, %(lng).6f) lies outside every grid."),
                 params={"lat": lat, "lng": lng}, code="outside_grids",
             )
         row = self._rows[hits[0]]

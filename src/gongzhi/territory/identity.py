@@ -27,25 +27,25 @@ def normalize_id_number(value, *, today=None, field="id_number"):
     value = (value or "").strip().upper()
     if len(value) != 18:
         raise DomainError(
-            _("An ID number has 18 characters (got %(n)d). 身份证号码应为18位。"), params={"n": len(value)},
+            _("An ID number has 18 characters (got %(n)d)."), params={"n": len(value)},
             code="id_length", field=field,
         )
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise DomainError(
-            _("An ID number is 17 digits and a digit or X. 身份证号码应为17位数字加一位数字或X。"),
+            _("An ID number is 17 digits and a digit or X."),
             code="id_chars", field=field,
         )
     if value[0] == "0":
-        raise DomainError(_("The address code of the ID number is not valid. 身份证号码的地址码无效。"), code="id_region", field=field)
+        raise DomainError(_("The address code of the ID number is not valid."), code="id_region", field=field)
     try:
         born = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise DomainError(_("The birth date in the ID number is not a real date. 身份证号码中的出生日期无效。"), code="id_date", field=field)
+        raise DomainError(_("The birth date in the ID number is not a real date."), code="id_date", field=field)
     today = today or datetime.date.today()
-    if born.year < 1900 or born > today:
-        raise DomainError(_("The birth date in the ID number is out of range. 身份证号码中的出生日期超出范围。"), code="id_date", field=field)
+    if born.year < 1850 or born > today:
+        raise DomainError(_("The birth date in the ID number is out of range."), code="id_date", field=field)
     if id_check_char(value[:17]) != value[17]:
-        raise DomainError(_("The check character of the ID number is wrong. 身份证号码校验位错误。"), code="id_check", field=field)
+        raise DomainError(_("The check character of the ID number is wrong."), code="id_check", field=field)
     return value
 
 
@@ -60,7 +60,7 @@ def normalize_phone(value, *, field="phone"):
     if MOBILE_RE.match(value) or LANDLINE_RE.match(value):
         return value
     raise DomainError(
-        _("Not a valid phone number: use an 11-digit mobile number or 0area-number. 电话号码无效：请填写11位手机号或区号-座机号。"),
+        _("Not a valid phone number: use an 11-digit mobile number or 0area-number."),
         code="phone", field=field,
     )
 

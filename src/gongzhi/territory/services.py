@@ -22,11 +22,11 @@ def check_parent_level(level, parent, *, field="parent"):
     level = Level(level)
     if level == Level.DISTRICT:
         if parent is not None:
-            raise DomainError(_("A district has no parent unit. 区级单元没有上级。"), code="wrong_level", field=field)
+            raise DomainError(_("A district has no parent unit."), code="wrong_level", field=field)
         return
     if parent is None or parent.level != level - 1:
         raise DomainError(
-            _("A %(level)s must sit directly under a %(parent_level)s. %(level)s的上级必须是%(parent_level)s。"),
+            _("A %(level)s must sit directly under a %(parent_level)s."),
             params={"level": level.label, "parent_level": Level(level - 1).label},
             code="wrong_level", field=field,
         )
@@ -36,19 +36,19 @@ def check_code(code, level, parent, *, field="code"):
     """A code is digits, of its level's length, and starts with the parent's code."""
     level = Level(level)
     if not code or not DIGITS.match(code):
-        raise DomainError(_("A unit code is made of digits only. 单元编码只能由数字组成。"), code="code_digits", field=field)
+        raise DomainError(_("A unit code is made of digits only."), code="code_digits", field=field)
     if len(code) != CODE_LENGTH[level]:
         raise DomainError(
-            _("A %(level)s code has %(n)d digits. %(level)s编码应为%(n)d位。"),
+            _("A %(level)s code has %(n)d digits."),
             params={"level": level.label, "n": CODE_LENGTH[level]}, code="code_length", field=field,
         )
     if parent is not None and not code.startswith(parent.code):
         raise DomainError(
-            _("The code must start with the parent's code %(parent)s. 编码必须以上级编码%(parent)s开头。"),
+            _("The code must start with the parent's code %(parent)s."),
             params={"parent": parent.code}, code="code_prefix", field=field,
         )
     if code[-CODE_PART_WIDTH[level]:] == "0" * CODE_PART_WIDTH[level]:
-        raise DomainError(_("The unit's own part of the code cannot be all zeros. 本级编码不能全为0。"), code="code_zero", field=field)
+        raise DomainError(_("The unit's own part of the code cannot be all zeros."), code="code_zero", field=field)
 
 
 def next_code(parent, level):
@@ -57,7 +57,7 @@ def next_code(parent, level):
     largest = Unit.objects.filter(parent=parent, level=level).aggregate(m=Max("code"))["m"]
     number = int(largest[-width:]) + 1 if largest else 1
     if number >= 10**width:
-        raise DomainError(_("No codes are left under this parent. 该上级下的编码已用完。"), code="code_full")
+        raise DomainError(_("No codes are left under this parent."), code="code_full")
     return parent.code + str(number).zfill(width)
 
 
@@ -67,15 +67,15 @@ def create_unit(*, name, level, parent=None, code=None, boundary=None):
     level = Level(level)
     name = (name or "").strip()
     if not name:
-        raise DomainError(_("A unit needs a name. 单元名称不能为空。"), code="required", field="name")
+        raise DomainError(_("A unit needs a name."), code="required", field="name")
     check_parent_level(level, parent)
     if code is None:
         if level == Level.DISTRICT:
-            raise DomainError(_("A district needs its 6-digit county code. 区级单元须填写6位区县代码。"), code="required", field="code")
+            raise DomainError(_("A district needs its 6-digit county code."), code="required", field="code")
         code = next_code(parent, level)
     check_code(code, level, parent)
     if Unit.objects.filter(code=code).exists():
-        raise DomainError(_("The code %(code)s is already used. 编码%(code)s已被使用。"), params={"code": code}, code="code_taken", field="code")
+        raise DomainError(_("The code %(code)s is already used."), params={"code": code}, code="code_taken", field="code")
     if boundary is not None:
         boundary = validate_boundary(boundary)
     return Unit.objects.create(name=name, level=level, parent=parent, code=code, boundary=boundary)
@@ -97,7 +97,7 @@ def move_unit(unit, new_parent):
     """
     check_parent_level(unit.level, new_parent)
     if new_parent.code.startswith(unit.code):
-        raise DomainError(_("A unit cannot move under itself. 单元不能移到自身下级。"), code="wrong_parent", field="parent")
+        raise DomainError(_("A unit cannot move under itself."), code="wrong_parent", field="parent")
     old_code = unit.code
     new_code = next_code(new_parent, unit.level)
     subtree = list(Unit.objects.under(old_code).select_for_update().order_by("-level"))
@@ -117,18 +117,18 @@ def validate_resident(*, name, gender, id_number, phone="", exclude_pk=None):
     """Check a resident's fields; return them cleaned (ID upper-cased, gender and birth date from the ID)."""
     name = (name or "").strip()
     if not name:
-        raise DomainError(_("A resident needs a name. 居民姓名不能为空。"), code="required", field="name")
+        raise DomainError(_("A resident needs a name."), code="required", field="name")
     id_number = normalize_id_number(id_number)
     phone = normalize_phone(phone) if phone else ""
     taken = Resident.objects.filter(id_number=id_number)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise DomainError(_("A resident with this ID number is already registered. 该身份证号码已登记。"), code="id_taken", field="id_number")
+        raise DomainError(_("A resident with this ID number is already registered."), code="id_taken", field="id_number")
     # GB 11643: the 17th digit is odd for men and even for women.
     id_gender = "M" if int(id_number[16]) % 2 else "F"
     if gender and gender != id_gender:
-        raise DomainError(_("The gender does not match the ID number. 性别与身份证号码不符。"), code="gender_mismatch", field="gender")
+        raise DomainError(_("The gender does not match the ID number."), code="gender_mismatch", field="gender")
     return {"name": name, "gender": id_gender, "id_number": id_number, "phone": phone, "birth_date": birth_date_from_id(id_number)}
 
 
@@ -144,6 +144,6 @@ def reveal_personal_field(user, resident, field):
     Callers must have found ``resident`` through Resident.objects.visible_to(user).
     """
     if field not in ("id_number", "phone"):
-        raise DomainError(_("This field cannot be revealed. 该字段不可查看。"), code="bad_field")
+        raise DomainError(_("This field cannot be revealed."), code="bad_field")
     PersonalDataView.objects.create(user=user, resident=resident, field=field)
     return getattr(resident, field)
