@@ -152,6 +152,7 @@ NODE_MODULES = Path(env("NODE_MODULES", BASE_DIR / "node_modules"))
 # Third-party assets come from npm (package.json + lock) and are served from
 # node_modules by WhiteNoise; nothing vendored by hand.
 STATICFILES_DIRS = [
+    PACKAGE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),

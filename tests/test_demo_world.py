@@ -1,0 +1,87 @@
+"""The demo world reproduces the article's figures, counted back from records."""
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from gongzhi.demo.builder import DemoBuilder
+from gongzhi.party.models import PartyOrganization
+from gongzhi.territory.geometry import locate
+from gongzhi.territory.models import Level, Resident, Unit
+
+ARTICLE_FIGURES = {
+    "grids": 231,
+    "micro_grids": 1226,
+    "grid_party_branches": 121,
+    "grid_party_branches_working": 121,
+    "building_party_groups": 265,
+    "instructors": 466,
+    "departments": 16,
+    "utility_units": 8,
+    "professional_grid_workers": 1104,
+    "legal_officers": 75,
+}
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("demo", "--quiet", "--seed", "7")
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo(demo_world, db):
+    return None
+
+
+def test_figures_json_has_the_articles_numbers(client, demo):
+    figures = client.get(reverse("figures-json")).json()
+    for key, value in ARTICLE_FIGURES.items():
+        assert figures[key] == value, key
+    assert figures["dual_report_members"] >= 900
+    assert set(figures) == set(ARTICLE_FIGURES) | {"dual_report_members"}
+
+
+def test_the_figures_page_shows_the_same_numbers(client, demo):
+    page = client.get(reverse("figures")).content.decode()
+    assert 'data-figure="micro_grids">1,226<' in page or 'data-figure="micro_grids">1226<' in page
+
+
+def test_micro_grids_tile_their_communities_without_overlap(demo):
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    for community in Unit.objects.filter(level=Level.COMMUNITY)[:8]:
+        micros = [shape(b) for b in Unit.objects.under(community.code).filter(level=Level.MICRO_GRID).values_list("boundary", flat=True)]
+        assert sum(m.area for m in micros) == pytest.approx(shape(community.boundary).area, rel=1e-9)
+        assert unary_union(micros).symmetric_difference(shape(community.boundary)).area < 1e-12
+        for i, a in enumerate(micros):
+            for b in micros[i + 1:]:
+                assert a.intersection(b).area < 1e-15
+
+
+def test_every_building_lies_in_its_own_micro_grid(demo):
+    from gongzhi.territory.models import Building
+
+    for building in Building.objects.select_related("micro_grid")[:200]:
+        assert locate(building.lat, building.lng).micro_grid_code == building.micro_grid.code
+
+
+def test_the_articles_places_are_there(demo):
+    names = set(Unit.objects.values_list("name", flat=True))
+    assert {"接庄街道", "洸河街道", "柳行街道", "黄庄社区", "三郭社区", "东闸社区", "香堤社区"} <= names
+    assert PartyOrganization.objects.filter(name="龙城一号小区党支部").exists() or Unit.objects.filter(estates__name="龙城一号小区").exists()
+
+
+def test_every_resident_id_number_is_valid(demo):
+    from gongzhi.territory.identity import normalize_id_number
+
+    for number in Resident.objects.values_list("id_number", flat=True)[:2000]:
+        assert normalize_id_number(number) == number
+
+
+def test_running_demo_again_keeps_the_world(demo):
+    before = Resident.objects.count()
+    call_command("demo", "--quiet")
+    assert Resident.objects.count() == before
