@@ -59,3 +59,12 @@ def test_it_refuses_a_self_intersecting_polygon_and_saves_nothing(world):
 def test_it_refuses_a_boundary_that_is_not_a_polygon(geojson, message):
     with refused(message):
         validate_boundary(geojson)
+
+
+def test_the_locator_follows_a_moved_grid(world):
+    from gongzhi.territory.models import Level
+
+    other = services.create_unit(name="新社区", level=Level.COMMUNITY, parent=world.street)
+    services.move_unit(world.grid_a, other)
+    world.grid_a.refresh_from_db()
+    assert locate(35.01, 116.005).grid_code == world.grid_a.code

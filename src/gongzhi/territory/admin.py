@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.admin import ScopedAdmin
+from gongzhi.core.errors import DomainError
 from gongzhi.people.models import LEDGER_ROLES
 
 from . import services
@@ -105,6 +106,8 @@ class ResidentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The ID number decides the gender (GB 11643); a gender given must agree with it.
+        self.fields["gender"].required = False
         if self.instance.pk:
             keep = _("Now %(value)s; leave empty to keep it.")
             self.fields["new_id_number"].help_text = keep % {"value": self.instance.masked_id_number}
@@ -116,13 +119,21 @@ class ResidentForm(forms.ModelForm):
         data = super().clean()
         if self.errors:
             return data
-        cleaned = services.validate_resident(
-            name=data.get("name"), gender=data.get("gender"),
-            id_number=data.get("new_id_number") or self.instance.id_number,
-            phone=data.get("new_phone") or self.instance.phone, exclude_pk=self.instance.pk,
-        )
+        try:
+            cleaned = services.validate_resident(
+                name=data.get("name"), gender=data.get("gender"),
+                id_number=data.get("new_id_number") or self.instance.id_number,
+                phone=data.get("new_phone") or self.instance.phone, exclude_pk=self.instance.pk,
+            )
+        except DomainError as error:
+            # The service names model fields; this form shows two of them under other names.
+            renamed = {"id_number": "new_id_number", "phone": "new_phone"}
+            for field, messages in error.message_dict.items():
+                self.add_error(renamed.get(field, field), messages)
+            return data
         for field, value in cleaned.items():
             setattr(self.instance, field, value)
+        data.update(name=cleaned["name"], gender=cleaned["gender"])
         return data
 
 

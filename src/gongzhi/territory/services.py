@@ -1,12 +1,15 @@
 """Rules for territory units and the ledgers under them.
 
-Every write goes through here (admin, importers, the demo builder, later the
+Every write from people goes through here (admin, pages, importers, later the
 API), so the rules live once: codes, levels, boundaries, ID numbers, phones.
+The demo builder writes in bulk for speed; its tests check that what it wrote
+obeys these rules.
 """
 import re
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
@@ -106,8 +109,9 @@ def move_unit(unit, new_parent):
     # Two passes so a unique code is never held twice mid-update.
     for u in subtree:
         Unit.objects.filter(pk=u.pk).update(code="T" + str(u.pk))
+    now = timezone.now()  # a new updated_at also tells the point locator to rebuild
     for u in subtree:
-        Unit.objects.filter(pk=u.pk).update(code=u.code)
+        Unit.objects.filter(pk=u.pk).update(code=u.code, updated_at=now)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
     return unit

@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import translation
 from tqdm import tqdm
 
 from gongzhi.demo.builder import DISTRICT_CODE, DemoBuilder, demo_logins
@@ -30,5 +31,8 @@ class Command(BaseCommand):
             DemoBuilder(seed=seed, progress=progress).build()
             bar.close()
         self.stdout.write("\n演示账号 Demo logins (role · user · password):")
-        for label, username, password in demo_logins():
-            self.stdout.write(f"  {label:<40} {username:<18} {password}")
+        with translation.override("zh-hans"):
+            for label, username, password in demo_logins():
+                with translation.override("en"):
+                    english = str(label)
+                self.stdout.write(f"  {username:<16} {password}  {label} / {english}")
