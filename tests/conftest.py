@@ -94,3 +94,9 @@ def refused(match):
     with pytest.raises(DomainError) as caught:
         yield caught
     assert match in texts(caught.value), texts(caught.value)
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
