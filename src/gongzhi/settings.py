@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gongzhi.people",
     "gongzhi.territory",
     "gongzhi.party",
+    "gongzhi.cases",
     "gongzhi.dashboard",
     "gongzhi.demo",
 ]
@@ -185,6 +186,9 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# How often a resident may reopen a case rated unsatisfied (重办).
+CASE_MAX_REOPENS = int(env("CASE_MAX_REOPENS", "1"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

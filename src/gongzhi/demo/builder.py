@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from gongzhi.cases.defaults import install as install_categories
+from gongzhi.cases.models import Category
 from gongzhi.party.models import (
     ActivityKind, DualReport, Employment, InstructorAssignment, MemberStatus, OrganizationActivity,
     OrganizationKind, PartyMember, PartyOrganization, PioneerPost,
@@ -142,6 +144,7 @@ class DemoBuilder:
     @transaction.atomic
     def build(self):
         self.progress("territory")
+        install_categories(Category)  # a rebuild flushes the tables, the defaults included
         self.build_territory()
         self.progress("estates and residents")
         self.build_estates()

@@ -1,0 +1,38 @@
+"""The default category tree shipped with every instance (admins can edit it).
+
+Time limits follow the Beijing 12345 practice: emergencies 2 h, water, power,
+gas and heating 24 h, general matters 7 days, complex ones 15 days. Response
+limits are shorter. ``agency`` is a department name or a utility type.
+"""
+EMERGENCY, UTILITY, GENERAL, COMPLEX = 2, 24, 7 * 24, 15 * 24
+
+# (大类 code, name, [(小类 code, name, agency, respond_hours, resolve_hours)])
+CATEGORIES = [
+    ("01", "市容环境", [("0101", "垃圾清运", "综合行政执法局", 4, GENERAL), ("0102", "乱堆乱放", "综合行政执法局", 4, GENERAL),
+                        ("0103", "绿化养护", "园林绿化服务中心", 24, GENERAL)]),
+    ("02", "设施设备", [("0201", "健身器材损坏", "住房和城乡建设局", 24, GENERAL), ("0202", "路灯故障", "住房和城乡建设局", 24, GENERAL),
+                        ("0203", "电梯故障", "市场监督管理局", 2, UTILITY)]),
+    ("03", "物业管理", [("0301", "物业服务投诉", "住房和城乡建设局", 24, GENERAL), ("0302", "公共维修", "住房和城乡建设局", 24, COMPLEX)]),
+    ("04", "停车与充电", [("0401", "充电桩设置", "住房和城乡建设局", 24, COMPLEX), ("0402", "违规停车", "公安分局", 4, GENERAL)]),
+    ("05", "消防安全", [("0501", "消防通道堵塞", "消防救援大队", 1, EMERGENCY), ("0502", "电动车违规充电", "消防救援大队", 1, EMERGENCY)]),
+    ("06", "供水", [("0601", "停水", "water", 2, UTILITY), ("0602", "水管漏水", "water", 2, UTILITY)]),
+    ("07", "供电", [("0701", "停电", "power", 2, UTILITY), ("0702", "线路隐患", "power", 2, UTILITY)]),
+    ("08", "供气", [("0801", "燃气泄漏", "gas", 1, EMERGENCY), ("0802", "燃气停供", "gas", 2, UTILITY)]),
+    ("09", "供热", [("0901", "暖气不热", "heating", 4, UTILITY)]),
+    ("10", "通信", [("1001", "网络故障", "telecom", 4, UTILITY)]),
+    ("11", "治安", [("1101", "治安隐患", "公安分局", 1, EMERGENCY)]),
+    ("12", "矛盾纠纷", [("1201", "邻里纠纷", "司法局", 24, GENERAL), ("1202", "物业纠纷", "司法局", 24, COMPLEX)]),
+    ("13", "养老服务", [("1301", "助老需求", "民政局", 24, GENERAL)]),
+    ("99", "其他", [("9901", "其他问题", "", 24, GENERAL)]),
+]
+
+
+def install(Category):
+    """Create the default tree where its codes are missing (idempotent)."""
+    for code, name, minors in CATEGORIES:
+        major, _ = Category.objects.get_or_create(code=code, defaults={"name": name})
+        for minor_code, minor_name, agency, respond, resolve in minors:
+            Category.objects.get_or_create(code=minor_code, defaults={
+                "name": minor_name, "parent": major, "default_agency_kind": agency,
+                "response_hours": respond, "resolve_hours": resolve,
+            })

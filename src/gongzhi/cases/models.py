@@ -1,0 +1,188 @@
+"""Residents' problems (诉求/事件): categories, cases, the agencies working on
+them, and the append-only timeline.
+
+A case's life is the explicit state table in workflow.py; nothing else
+changes ``Case.status``.
+"""
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.querysets import ScopedQuerySet
+from gongzhi.core.scoping import under_codes_q
+from gongzhi.people.models import Role
+
+
+class CategoryQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q()  # the category tree is open to every signed-in user
+
+
+class Category(models.Model):
+    """大类 (parent is None) or 小类 (under a 大类), in the spirit of GB/T 30428.2."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("major category"))
+    # For a 小类: the kind of agency it usually goes to, and its time limits.
+    default_agency_kind = models.CharField(_("default agency"), max_length=20, blank=True,
+                                           help_text=_("department name or utility type"))
+    response_hours = models.PositiveIntegerField(_("hours to respond"), default=24)
+    resolve_hours = models.PositiveIntegerField(_("hours to resolve"), default=168)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class Channel(models.TextChoices):
+    RESIDENT = "resident", _("Resident page")
+    PATROL = "patrol", _("Grid worker patrol")
+    MEETING = "meeting", _("Meeting")
+    HOTLINE = "hotline", _("Hotline transfer")
+    MACHINE = "machine", _("Machine client")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    DISPATCHED = "dispatched", _("Dispatched")
+    HANDLING = "handling", _("Being handled")
+    WHISTLED = "whistled", _("Whistle blown")
+    FED_BACK = "fed_back", _("Fed back")
+    CLOSED = "closed", _("Closed")
+    RATED = "rated", _("Rated")
+    MERGED = "merged", _("Merged")
+
+
+OPEN_STATUSES = (Status.REGISTERED, Status.DISPATCHED, Status.HANDLING, Status.WHISTLED, Status.FED_BACK)
+TERRITORIAL_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER})
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        in_territory = under_codes_q("grid_code", user.scope_codes(TERRITORIAL_ROLES))
+        agencies = [a.agency_id for a in user._assignments() if a.agency_id]
+        for_agency = Q(pk__in=CaseAgency.objects.filter(agency_id__in=agencies).values("case")) if agencies else Q(pk__in=[])
+        return in_territory | for_agency | Q(reporter=user)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Case(models.Model):
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=4000)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    source_detail = models.CharField(_("source"), max_length=50, blank=True, help_text=_("e.g. the meeting it was raised at"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    # Place: the grid is copied as a code so that "everything under X" is one
+    # indexed range on the case table itself, with no join (lists at 10M rows).
+    grid = models.ForeignKey("territory.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("grid"))
+    micro_grid = models.ForeignKey("territory.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("micro-grid"))
+    grid_code = models.CharField(max_length=18, editable=False)
+    building = models.ForeignKey("territory.Building", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("building"))
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    reporter = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="reported_cases", verbose_name=_("reporter"))
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    recorded_by = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by"))
+    main_case = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("main case"))
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("reported at"), db_index=True)
+    respond_by = models.DateTimeField(_("respond by"))
+    resolve_by = models.DateTimeField(_("resolve by"))
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Bumped by every move: a move made on a stale copy is refused (optimistic lock).
+    version = models.PositiveIntegerField(default=0)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["grid_code", "status", "-created_at"], name="case_scope_status_created"),
+            models.Index(fields=["status", "resolve_by"], name="case_status_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class CaseAgency(models.Model):
+    """An agency a case was dispatched or whistled to (吹哨报到 summons several)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="agency_links")
+    agency = models.ForeignKey("people.Agency", on_delete=models.PROTECT, related_name="case_links")
+    whistled = models.BooleanField(default=False)
+    summoned_at = models.DateTimeField()
+    report_by = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    fed_back_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "fed_back_at"], name="case_agency_inbox")]
+
+    @property
+    def active(self):
+        return self.returned_at is None
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class CaseRating(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    rated_by = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    rated_at = models.DateTimeField()
+
+
+class TimelineEntry(models.Model):
+    """Append-only: who did what, when, why, and the status before and after."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    move = models.CharField(max_length=30)
+    actor = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    status_before = models.CharField(max_length=20, blank=True)
+    status_after = models.CharField(max_length=20)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="timeline_case_at")]
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Timeline entries are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Timeline entries are never deleted.")
+
+
+class CaseCounter(models.Model):
+    """The last number given in a year: case numbers are 2026-000123, gapless per year."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)

@@ -1,0 +1,62 @@
+"""Intake: every channel (resident page, grid worker form, API) creates cases here."""
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.errors import DomainError
+from gongzhi.territory.geometry import locate
+from gongzhi.territory.identity import normalize_phone
+from gongzhi.territory.models import Level, Unit
+
+from .models import Case, CaseCounter, Category, Channel, Status, TimelineEntry
+
+
+def next_number(year):
+    """The next case number of the year, e.g. 2026-000123; gapless, safe under concurrency."""
+    CaseCounter.objects.get_or_create(year=year)
+    CaseCounter.objects.filter(year=year).update(last=F("last") + 1)
+    last = CaseCounter.objects.select_for_update().get(year=year).last
+    return f"{year}-{last:06d}"
+
+
+@transaction.atomic
+def create_case(*, title, description, category, channel, recorded_by=None, reporter=None, contact_phone="",
+                lat=None, lng=None, building=None, address="", source_detail="", now=None):
+    now = now or timezone.now()
+    title, description = (title or "").strip(), (description or "").strip()
+    if not title:
+        raise DomainError(_("Give the problem a short title."), code="required", field="title")
+    if not description:
+        raise DomainError(_("Describe the problem."), code="required", field="description")
+    if len(description) > 4000:
+        raise DomainError(_("The description is limited to 4,000 characters."), code="too_long", field="description")
+    if channel not in Channel.values:
+        raise DomainError(_("Unknown channel."), code="channel", field="channel")
+    if not isinstance(category, Category) or category.parent_id is None or not category.active:
+        raise DomainError(_("Choose an active minor category (小类)."), code="category", field="category")
+    if reporter is None and not contact_phone and channel == Channel.RESIDENT:
+        raise DomainError(_("Leave a contact phone so that we can answer you."), code="required", field="contact_phone")
+    contact_phone = normalize_phone(contact_phone, field="contact_phone") if contact_phone else ""
+    if lat is not None and lng is not None:
+        placed = locate(lat, lng)
+        grid_id, micro_id, grid_code = placed.grid_id, placed.micro_grid_id, placed.grid_code
+    elif building is not None:
+        micro = building.micro_grid
+        grid = building.estate.grid
+        grid_id, micro_id, grid_code = grid.pk, micro.pk if micro else None, grid.code
+    else:
+        raise DomainError(_("Place the problem on the map or choose a building."), code="place_required", field="place")
+    case = Case.objects.create(
+        number=next_number(timezone.localtime(now).year), title=title[:100], description=description,
+        category=category, channel=channel, source_detail=source_detail, status=Status.REGISTERED,
+        grid_id=grid_id, micro_grid_id=micro_id, grid_code=grid_code, building=building, lat=lat, lng=lng,
+        address=address, reporter=reporter, contact_phone=contact_phone, recorded_by=recorded_by,
+        created_at=now, respond_by=now + datetime.timedelta(hours=category.response_hours),
+        resolve_by=now + datetime.timedelta(hours=category.resolve_hours),
+    )
+    TimelineEntry.objects.create(case=case, move="register", actor=recorded_by or reporter, at=now,
+                                 status_before="", status_after=case.status, details={"channel": channel})
+    return case
