@@ -186,3 +186,52 @@ class CaseCounter(models.Model):
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+
+def photo_path(instance, filename):
+    # Names are ours, never the uploader's: no personal data or path tricks in file names.
+    return f"cases/{instance.case.created_at:%Y/%m}/{instance.case_id}/{instance.token}{instance.extension}"
+
+
+def thumbnail_path(instance, filename):
+    return f"cases/{instance.case.created_at:%Y/%m}/{instance.case_id}/{instance.token}.thumb.jpg"
+
+
+class PhotoKind(models.TextChoices):
+    REPORT = "report", _("Reported")
+    RESULT = "result", _("Result")
+
+
+class CasePhoto(models.Model):
+    """A photo of a case: checked to be an image by its content, EXIF (GPS included) stripped."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(_("kind"), max_length=10, choices=PhotoKind.choices, default=PhotoKind.REPORT)
+    token = models.CharField(max_length=32, unique=True)
+    extension = models.CharField(max_length=8)
+    image = models.FileField(upload_to=photo_path, max_length=200)
+    thumbnail = models.FileField(upload_to=thumbnail_path, max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+
+class Notification(models.Model):
+    """An in-app notice; (user, event_key) is unique so each event reaches each person once."""
+
+    user = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
+    event_key = models.CharField(max_length=80)
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "event_key"], name="notification_once_per_event")]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
