@@ -11,6 +11,7 @@ from gongzhi.territory.geometry import locate
 from gongzhi.territory.identity import normalize_phone
 from gongzhi.territory.models import Level, Unit
 
+from . import notify
 from .models import Case, CaseCounter, Category, Channel, Status, TimelineEntry
 
 
@@ -57,6 +58,7 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
         created_at=now, respond_by=now + datetime.timedelta(hours=category.response_hours),
         resolve_by=now + datetime.timedelta(hours=category.resolve_hours),
     )
-    TimelineEntry.objects.create(case=case, move="register", actor=recorded_by or reporter, at=now,
-                                 status_before="", status_after=case.status, details={"channel": channel})
+    entry = TimelineEntry.objects.create(case=case, move="register", actor=recorded_by or reporter, at=now,
+                                         status_before="", status_after=case.status, details={"channel": channel})
+    notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", "register")
     return case

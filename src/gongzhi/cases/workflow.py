@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.errors import DomainError
 from gongzhi.people.models import Agency, Role
 
+from . import notify
 from .models import Case, CaseAgency, CaseRating, Rating, Status, TimelineEntry
 
 GRID = frozenset({Role.GRID_WORKER})
@@ -115,8 +116,9 @@ def perform(case_id, move_name, actor, *, expected_version=None, note="", **para
     details = APPLY[move_name](case, actor, now, note=note, **params) or {}
     case.version += 1
     case.save()
-    TimelineEntry.objects.create(case=case, move=move_name, actor=actor, at=now, note=note,
-                                 status_before=before, status_after=case.status, details=details)
+    entry = TimelineEntry.objects.create(case=case, move=move_name, actor=actor, at=now, note=note,
+                                         status_before=before, status_after=case.status, details=details)
+    notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", move_name, details)
     return case
 
 

@@ -1,0 +1,210 @@
+"""Photos of a case: the content decides what is accepted, and nothing personal is kept.
+
+An upload is read by Pillow, never trusted by its name or declared type. Only
+JPEG, PNG and WebP are taken; the picture is turned upright by its EXIF
+orientation and then encoded anew with no metadata at all (no EXIF, so no GPS,
+no XMP, no ICC profile, no comments), with a small JPEG thumbnail beside it.
+File names are ours (``photo_path``/``thumbnail_path``): a random token.
+
+All photos of one upload are checked and encoded first, then written in one
+transaction; if anything fails, the files already written are deleted again.
+"""
+import io
+import secrets
+import warnings
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
+
+from gongzhi.cases.models import Case, CasePhoto, PhotoKind
+from gongzhi.core.errors import DomainError
+
+MAX_PHOTOS_PER_CASE = 9
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 40_000_000
+THUMBNAIL_SIZE = (320, 320)
+JPEG_QUALITY = 85
+
+# Pillow's format name -> (how we save it, our extension). MPO is the
+# multi-picture JPEG some phones write; by content it is a JPEG, and only its
+# first (main) picture is kept.
+FORMATS = {
+    "JPEG": ("JPEG", ".jpg"),
+    "MPO": ("JPEG", ".jpg"),
+    "PNG": ("PNG", ".png"),
+    "WEBP": ("WEBP", ".webp"),
+}
+PNG_MODES = frozenset({"1", "L", "LA", "I", "I;16", "I;16B", "P", "RGB", "RGBA"})
+
+
+def max_bytes():
+    return getattr(settings, "CASE_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def max_pixels():
+    return getattr(settings, "CASE_PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+
+
+class _Prepared:
+    """A checked photo, encoded and ready to be written."""
+
+    def __init__(self, data, extension, thumbnail, width, height):
+        self.data, self.extension, self.thumbnail = data, extension, thumbnail
+        self.width, self.height = width, height
+
+
+def _not_an_image():
+    return DomainError(_("Only JPEG, PNG or WebP photos can be uploaded."), code="photo_format", field="photos")
+
+
+def _read(uploaded_file):
+    """The bytes of the upload, refusing a file over the limit before reading it all."""
+    limit = max_bytes()
+    too_large = DomainError(_("The photo is larger than %(mb)d MB."), code="photo_too_large", field="photos",
+                            params={"mb": max(1, limit // (1024 * 1024))})
+    size = getattr(uploaded_file, "size", None)
+    if size is not None and size > limit:
+        raise too_large
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)  # the declared size is not trusted either
+    if len(data) > limit:
+        raise too_large
+    return data
+
+
+def _decode(data):
+    """Open, verify and load the picture; refuse anything that is not a sound JPEG, PNG or WebP."""
+    with warnings.catch_warnings():
+        # Pillow warns (rather than fails) between its two bomb limits: a warning is a refusal here.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format not in FORMATS:
+                    raise _not_an_image()
+                probe.verify()
+            img = Image.open(io.BytesIO(data))  # verify() leaves the image unusable: open it again
+            if img.format not in FORMATS:
+                raise _not_an_image()
+            width, height = img.size  # from the header, before any pixel is decoded
+            if width * height > max_pixels():
+                raise DomainError(_("The photo has too many pixels (at most %(mp)d megapixels)."),
+                                  code="photo_too_many_pixels", field="photos",
+                                  params={"mp": max_pixels() // 1_000_000})
+            img.load()  # a truncated or corrupt file fails here
+            upright = ImageOps.exif_transpose(img)
+        except DomainError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - untrusted bytes: any failure to decode is a refusal
+            raise _not_an_image() from exc
+    return img.format, upright
+
+
+def _clean(img):
+    """The same pixels with no metadata at all (EXIF, XMP, ICC, comments, text chunks)."""
+    transparency = img.info.get("transparency")
+    img.info = {}
+    return img, transparency
+
+
+def _encode(img, fmt):
+    img, transparency = _clean(img)
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        if img.mode not in ("RGB", "L"):
+            img = img.convert("RGB")
+        img.save(out, "JPEG", quality=JPEG_QUALITY, exif=b"", optimize=True)
+    elif fmt == "PNG":
+        if img.mode not in PNG_MODES:
+            img = img.convert("RGBA")
+        options = {"transparency": transparency} if transparency is not None and img.mode in ("P", "L", "RGB", "1") else {}
+        img.save(out, "PNG", optimize=True, **options)
+    else:
+        if img.mode not in ("RGB", "RGBA"):
+            img = img.convert("RGBA" if img.has_transparency_data else "RGB")
+        img.save(out, "WEBP", quality=JPEG_QUALITY, exif=b"", xmp=b"", icc_profile=None)
+    return out.getvalue()
+
+
+def _thumbnail(img):
+    thumb = img.copy()
+    thumb.info = img.info  # keep palette transparency for the conversion below
+    if thumb.has_transparency_data:
+        rgba = thumb.convert("RGBA")
+        thumb = Image.new("RGB", rgba.size, (255, 255, 255))
+        thumb.paste(rgba, mask=rgba.getchannel("A"))
+    elif thumb.mode not in ("RGB", "L"):
+        if thumb.mode.startswith("I"):  # 16/32-bit greyscale: scale to 8 bits first
+            thumb = thumb.point(lambda v: v / 256).convert("L")
+        else:
+            thumb = thumb.convert("RGB")
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    thumb.info = {}
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=JPEG_QUALITY, exif=b"")
+    return out.getvalue()
+
+
+def prepare(uploaded_file):
+    """Check one upload and encode it anew; nothing is written. Raises DomainError."""
+    data = _read(uploaded_file)
+    fmt, img = _decode(data)
+    save_as, extension = FORMATS[fmt]
+    try:
+        return _Prepared(_encode(img, save_as), extension, _thumbnail(img), img.width, img.height)
+    finally:
+        img.close()
+
+
+def _write(case, prepared, *, uploaded_by, kind, written):
+    photo = CasePhoto(case=case, kind=kind, token=secrets.token_hex(16), extension=prepared.extension,
+                      width=prepared.width, height=prepared.height, uploaded_by=uploaded_by)
+    # The storage names the files through photo_path/thumbnail_path; the names given here are ignored.
+    photo.image.save(f"photo{prepared.extension}", ContentFile(prepared.data), save=False)
+    written.append((photo.image.storage, photo.image.name))
+    photo.thumbnail.save("thumb.jpg", ContentFile(prepared.thumbnail), save=False)
+    written.append((photo.thumbnail.storage, photo.thumbnail.name))
+    photo.save()
+    return photo
+
+
+def _delete(written):
+    for storage, name in written:
+        try:
+            storage.delete(name)
+        except OSError:
+            pass  # best effort: the original error is the one to report
+
+
+def store_photos(case, files, *, uploaded_by=None, kind=PhotoKind.REPORT):
+    """Store several photos of a case, all or none; a case holds at most MAX_PHOTOS_PER_CASE photos."""
+    files = list(files)
+    if kind not in PhotoKind.values:
+        raise DomainError(_("Unknown photo kind."), code="photo_kind", field="photos")
+    if len(files) > MAX_PHOTOS_PER_CASE:  # cheap refusal before any decoding
+        raise _too_many()
+    prepared = [prepare(f) for f in files]  # every file is checked before any is written
+    written = []
+    try:
+        with transaction.atomic():
+            # Lock the case so that two uploads at once cannot together pass the limit.
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if CasePhoto.objects.filter(case=locked).count() + len(prepared) > MAX_PHOTOS_PER_CASE:
+                raise _too_many()
+            return [_write(locked, p, uploaded_by=uploaded_by, kind=kind, written=written) for p in prepared]
+    except BaseException:
+        _delete(written)
+        raise
+
+
+def store_photo(case, uploaded_file, *, uploaded_by=None, kind=PhotoKind.REPORT):
+    """Check, clean and store one photo of a case; returns the CasePhoto. Raises DomainError."""
+    return store_photos(case, [uploaded_file], uploaded_by=uploaded_by, kind=kind)[0]
+
+
+def _too_many():
+    return DomainError(_("A case can have at most %(n)d photos."), code="photo_too_many", field="photos",
+                       params={"n": MAX_PHOTOS_PER_CASE})

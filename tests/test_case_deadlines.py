@@ -1,0 +1,97 @@
+"""Deadlines with frozen time, reminders, escalation, and one notice per event per person."""
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from gongzhi.cases import deadlines, workflow
+from gongzhi.cases.models import Notification
+from gongzhi.people.models import Role
+from tests.conftest import make_user
+from tests.test_case_workflow import cw, report  # noqa: F401  (fixture)
+
+T0 = timezone.make_aware(datetime.datetime(2026, 3, 2, 9, 0))
+
+
+@pytest.fixture
+def dw(cw):
+    cw.street_admin = make_user("street-admin", Role.STREET_ADMIN, [cw.street])
+    cw.district_admin = make_user("district-admin", Role.DISTRICT_ADMIN, [cw.district])
+    cw.worker_a.email = "worker-a@example.cn"
+    cw.worker_a.save()
+    return cw
+
+
+def notices(user, **filters):
+    return list(Notification.objects.filter(user=user, **filters).values_list("message", flat=True))
+
+
+def test_a_new_report_reaches_the_grid_worker_once_in_app_and_by_email(dw, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(dw, now=T0)
+    assert len(notices(dw.worker_a, case=case)) == 1
+    assert notices(dw.worker_b, case=case) == []
+    assert len(mail.outbox) == 1 and case.number in mail.outbox[0].subject
+
+
+def test_dispatch_notifies_the_agency_clerk_and_not_the_others(dw, django_capture_on_commit_callbacks):
+    case = report(dw, now=T0)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(case.pk, "dispatch", dw.worker_a, agency=dw.agencies[0])
+    assert len(notices(dw.clerks[0], case=case)) == 1
+    assert notices(dw.clerks[1], case=case) == []
+
+
+def test_announcing_the_same_event_twice_notifies_nobody_twice(dw, django_capture_on_commit_callbacks):
+    from gongzhi.cases import notify
+
+    case = report(dw, now=T0)
+    assert notify.deliver(case, "k1", "urge", {dw.worker_a.pk}) == 1
+    assert notify.deliver(case, "k1", "urge", {dw.worker_a.pk}) == 0
+    assert Notification.objects.filter(event_key="k1").count() == 1
+
+
+def test_nothing_is_sent_while_there_is_time(dw):
+    report(dw, now=T0)  # 设施设备/健身器材损坏: 7 days to resolve
+    assert deadlines.run(T0 + datetime.timedelta(hours=1)) == {"deadline_near": 0, "overdue": 0, "whistle_unreported": 0}
+
+
+def test_a_reminder_comes_once_when_a_fifth_of_the_time_is_left(dw):
+    case = report(dw, now=T0)
+    near = case.resolve_by - datetime.timedelta(hours=30)
+    assert deadlines.run(near)["deadline_near"] == 1
+    assert deadlines.run(near + datetime.timedelta(minutes=1))["deadline_near"] == 0
+    assert len(notices(dw.worker_a, case=case)) == 1
+
+
+def test_overdue_work_rises_from_community_to_street_to_district(dw):
+    case = report(dw, now=T0)
+    due = case.resolve_by
+    deadlines.run(due + datetime.timedelta(minutes=1))
+    assert len(notices(dw.secretary, case=case)) == 1
+    assert notices(dw.street_admin, case=case) == []
+    deadlines.run(due + datetime.timedelta(days=1, minutes=1))
+    assert len(notices(dw.street_admin, case=case)) == 1
+    assert notices(dw.district_admin, case=case) == []
+    deadlines.run(due + datetime.timedelta(days=3, minutes=1))
+    deadlines.run(due + datetime.timedelta(days=3, minutes=2))
+    assert len(notices(dw.district_admin, case=case)) == 1
+    assert len(notices(dw.secretary, case=case)) == 1
+
+
+def test_a_closed_case_is_never_overdue(dw):
+    case = report(dw, now=T0)
+    workflow.perform(case.pk, "solve_on_spot", dw.worker_a, note="已处理")
+    assert deadlines.run(case.resolve_by + datetime.timedelta(days=1))["overdue"] == 0
+
+
+def test_an_agency_that_does_not_report_to_a_whistle_within_30_minutes_is_chased(dw):
+    case = report(dw, now=T0)
+    workflow.perform(case.pk, "whistle", dw.worker_a, agencies=dw.agencies[:2])
+    workflow.perform(case.pk, "report", dw.clerks[0])
+    link_deadline = case.agency_links.first().report_by
+    assert deadlines.run(link_deadline - datetime.timedelta(minutes=1))["whistle_unreported"] == 0
+    deadlines.run(link_deadline + datetime.timedelta(minutes=1))
+    assert len(notices(dw.clerks[1], case=case)) == 1
+    assert notices(dw.clerks[0], case=case) == []
