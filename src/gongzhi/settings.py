@@ -123,9 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test" / "gongzhi-test.sqlite3")}
-    for _folder in (Path(DATABASES["default"]["NAME"]).parent, VAR_DIR / "test"):
-        _folder.mkdir(parents=True, exist_ok=True)
+    # Tests use Django's shared in-memory SQLite: fast, and one per test process.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
@@ -189,6 +188,13 @@ if PRODUCTION:
 
 # How often a resident may reopen a case rated unsatisfied (重办).
 CASE_MAX_REOPENS = int(env("CASE_MAX_REOPENS", "1"))
+
+# Weights of the composite score: response, solution, satisfaction (Beijing 接诉即办: 0.1, 0.5, 0.4).
+CASE_RATE_WEIGHTS = tuple(float(w) for w in env("CASE_RATE_WEIGHTS", "0.1,0.5,0.4").split(","))
+if len(CASE_RATE_WEIGHTS) != 3 or abs(sum(CASE_RATE_WEIGHTS) - 1) > 1e-9:
+    raise ImproperlyConfigured("GONGZHI_CASE_RATE_WEIGHTS must be three weights adding up to 1, e.g. 0.1,0.5,0.4")
+# Duplicate suggestions: open cases within this many metres.
+CASE_DUPLICATE_DISTANCE_M = int(env("CASE_DUPLICATE_DISTANCE_M", "200"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -103,6 +103,10 @@ class Case(models.Model):
     resolve_by = models.DateTimeField(_("resolve by"))
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The latest rating, copied here so the rates are sums over one table.
+    rating = models.CharField(_("rating"), max_length=20, blank=True)
+    rating_solved = models.BooleanField(_("solved, says the reporter"), null=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     # Bumped by every move: a move made on a stale copy is refused (optimistic lock).
     version = models.PositiveIntegerField(default=0)
 
@@ -151,6 +155,8 @@ class Rating(models.TextChoices):
 class CaseRating(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="ratings")
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices)
+    # As in the 12345 return visit, two questions: was it solved, and are you satisfied.
+    solved = models.BooleanField(_("solved"), default=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     rated_by = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, related_name="+")
     rated_at = models.DateTimeField()
@@ -235,3 +241,30 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "event_key"], name="notification_once_per_event")]
         indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
+
+
+class RateDimension(models.TextChoices):
+    DISTRICT = "district", _("District")
+    STREET = "street", _("Street")
+    COMMUNITY = "community", _("Community")
+    GRID = "grid", _("Grid")
+    AGENCY = "agency", _("Agency")
+
+
+class RateRollup(models.Model):
+    """Counts behind the three rates for one month and one grid, community,
+    street, district or agency. Pages read these rows, never the case table."""
+
+    month = models.DateField()
+    dimension = models.CharField(max_length=20, choices=RateDimension.choices)
+    key = models.CharField(max_length=20, help_text="unit code, or agency id")
+    total = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "dimension", "key"], name="rate_rollup_unique")]
+        indexes = [models.Index(fields=["dimension", "month"], name="rate_rollup_dimension_month")]

@@ -77,7 +77,13 @@ def _read(uploaded_file):
 
 
 def _decode(data):
-    """Open, verify and load the picture; refuse anything that is not a sound JPEG, PNG or WebP."""
+    """Open, verify and load the picture; refuse anything that is not a sound JPEG, PNG or WebP.
+
+    Returns Pillow's format name and the picture turned upright by its EXIF orientation.
+    """
+    too_many_pixels = DomainError(_("The photo has too many pixels (at most %(mp)d megapixels)."),
+                                  code="photo_too_many_pixels", field="photos",
+                                  params={"mp": max_pixels() // 1_000_000})
     with warnings.catch_warnings():
         # Pillow warns (rather than fails) between its two bomb limits: a warning is a refusal here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -85,66 +91,62 @@ def _decode(data):
             with Image.open(io.BytesIO(data)) as probe:
                 if probe.format not in FORMATS:
                     raise _not_an_image()
+                if probe.width * probe.height > max_pixels():  # from the header, before any pixel is decoded
+                    raise too_many_pixels
                 probe.verify()
-            img = Image.open(io.BytesIO(data))  # verify() leaves the image unusable: open it again
-            if img.format not in FORMATS:
-                raise _not_an_image()
-            width, height = img.size  # from the header, before any pixel is decoded
-            if width * height > max_pixels():
-                raise DomainError(_("The photo has too many pixels (at most %(mp)d megapixels)."),
-                                  code="photo_too_many_pixels", field="photos",
-                                  params={"mp": max_pixels() // 1_000_000})
-            img.load()  # a truncated or corrupt file fails here
-            upright = ImageOps.exif_transpose(img)
+            with Image.open(io.BytesIO(data)) as img:  # verify() leaves the image unusable: open it again
+                if img.format not in FORMATS or img.width * img.height > max_pixels():
+                    raise _not_an_image()
+                img.load()  # a truncated or corrupt file fails here
+                return img.format, ImageOps.exif_transpose(img)
         except DomainError:
             raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise too_many_pixels from exc
         except Exception as exc:  # noqa: BLE001 - untrusted bytes: any failure to decode is a refusal
             raise _not_an_image() from exc
-    return img.format, upright
-
-
-def _clean(img):
-    """The same pixels with no metadata at all (EXIF, XMP, ICC, comments, text chunks)."""
-    transparency = img.info.get("transparency")
-    img.info = {}
-    return img, transparency
 
 
 def _encode(img, fmt):
-    img, transparency = _clean(img)
+    """The same pixels, encoded anew with no metadata at all (EXIF, XMP, ICC, comments, text chunks).
+
+    Pillow's writers take some metadata from ``img.info`` (JPEG comments, PNG ICC
+    profiles and transparency): the info is emptied, so ``img`` is changed.
+    """
+    transparency = img.info.get("transparency")
+    img.info = {}
     out = io.BytesIO()
     if fmt == "JPEG":
         if img.mode not in ("RGB", "L"):
             img = img.convert("RGB")
-        img.save(out, "JPEG", quality=JPEG_QUALITY, exif=b"", optimize=True)
+        img.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     elif fmt == "PNG":
         if img.mode not in PNG_MODES:
             img = img.convert("RGBA")
-        options = {"transparency": transparency} if transparency is not None and img.mode in ("P", "L", "RGB", "1") else {}
+        options = {"transparency": transparency} if transparency is not None and img.mode in ("1", "L", "P", "RGB") else {}
         img.save(out, "PNG", optimize=True, **options)
     else:
         if img.mode not in ("RGB", "RGBA"):
             img = img.convert("RGBA" if img.has_transparency_data else "RGB")
-        img.save(out, "WEBP", quality=JPEG_QUALITY, exif=b"", xmp=b"", icc_profile=None)
+        img.save(out, "WEBP", quality=JPEG_QUALITY)
     return out.getvalue()
 
 
 def _thumbnail(img):
-    thumb = img.copy()
-    thumb.info = img.info  # keep palette transparency for the conversion below
+    thumb = img.copy()  # keeps img.info, so palette transparency is seen below
     if thumb.has_transparency_data:
         rgba = thumb.convert("RGBA")
         thumb = Image.new("RGB", rgba.size, (255, 255, 255))
         thumb.paste(rgba, mask=rgba.getchannel("A"))
     elif thumb.mode not in ("RGB", "L"):
-        if thumb.mode.startswith("I"):  # 16/32-bit greyscale: scale to 8 bits first
-            thumb = thumb.point(lambda v: v / 256).convert("L")
+        if thumb.mode.startswith("I"):  # 16-bit greyscale: scale to 8 bits, not clip
+            thumb = thumb.convert("I").point(lambda v: v * (1 / 256)).convert("L")
         else:
             thumb = thumb.convert("RGB")
     thumb.thumbnail(THUMBNAIL_SIZE)
     thumb.info = {}
     out = io.BytesIO()
-    thumb.save(out, "JPEG", quality=JPEG_QUALITY, exif=b"")
+    thumb.save(out, "JPEG", quality=JPEG_QUALITY)
     return out.getvalue()
 
 
@@ -154,7 +156,8 @@ def prepare(uploaded_file):
     fmt, img = _decode(data)
     save_as, extension = FORMATS[fmt]
     try:
-        return _Prepared(_encode(img, save_as), extension, _thumbnail(img), img.width, img.height)
+        thumbnail = _thumbnail(img)  # first: _encode empties img.info
+        return _Prepared(_encode(img, save_as), extension, thumbnail, img.width, img.height)
     finally:
         img.close()
 

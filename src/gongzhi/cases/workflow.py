@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.errors import DomainError
 from gongzhi.people.models import Agency, Role
 
-from . import notify
+from . import notify, rates
 from .models import Case, CaseAgency, CaseRating, Rating, Status, TimelineEntry
 
 GRID = frozenset({Role.GRID_WORKER})
@@ -89,7 +89,8 @@ def _actor_may(move, case, actor):
 
 
 @transaction.atomic
-def perform(case_id, move_name, actor, *, expected_version=None, note="", **params):
+def perform(case_id, move_name, actor, *, expected_version=None, note="", now=None, **params):
+    """Make one move. ``now`` is for importers and the demo, which replay past events."""
     move = MOVES.get(move_name)
     if move is None:
         raise DomainError(_("Unknown move."), code="unknown_move")
@@ -111,7 +112,7 @@ def perform(case_id, move_name, actor, *, expected_version=None, note="", **para
     note = (note or "").strip()
     if move.needs_note and not note:
         raise DomainError(_("Please say why or what was done."), code="note_required", field="note")
-    now = timezone.now()
+    now = now or timezone.now()
     before = case.status
     details = APPLY[move_name](case, actor, now, note=note, **params) or {}
     case.version += 1
@@ -119,6 +120,9 @@ def perform(case_id, move_name, actor, *, expected_version=None, note="", **para
     entry = TimelineEntry.objects.create(case=case, move=move_name, actor=actor, at=now, note=note,
                                          status_before=before, status_after=case.status, details=details)
     notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", move_name, details)
+    if move_name in ("rate", "reopen"):
+        case_id = case.pk
+        transaction.on_commit(lambda: rates.refresh_for_case(Case.objects.get(pk=case_id)))
     return case
 
 
@@ -205,12 +209,14 @@ def _send_back(case, actor, now, **unused):
     case.status = S.HANDLING if not case.agency_links.filter(whistled=True).exists() else S.WHISTLED
 
 
-def _rate(case, actor, now, rating=None, comment="", **unused):
+def _rate(case, actor, now, rating=None, solved=True, comment="", **unused):
     if rating not in Rating.values:
         raise DomainError(_("Choose satisfied, basically satisfied or unsatisfied."), code="rating_required", field="rating")
-    CaseRating.objects.create(case=case, rating=rating, comment=comment[:500], rated_by=actor, rated_at=now)
+    solved = bool(solved)
+    CaseRating.objects.create(case=case, rating=rating, solved=solved, comment=(comment or "")[:500], rated_by=actor, rated_at=now)
+    case.rating, case.rating_solved, case.rated_at = rating, solved, now
     case.status = S.RATED
-    return {"rating": rating}
+    return {"rating": rating, "solved": solved}
 
 
 def _reopen(case, actor, now, **unused):
@@ -221,6 +227,8 @@ def _reopen(case, actor, now, **unused):
         raise DomainError(_("This case has been reopened as often as the rules allow."), code="reopen_limit")
     case.reopen_count += 1
     case.closed_at = None
+    # A reopened case leaves the rates until it is rated again.
+    case.rating, case.rating_solved, case.rated_at = "", None, None
     case.status = S.REGISTERED
 
 

@@ -1,0 +1,138 @@
+"""The three rates of 接诉即办, with their composite score and ranking.
+
+Over the rated cases of a month (by the month the case was reported):
+- 响应率 response rate     = responded within the time limit / total
+- 解决率 solution rate     = rated "solved" by the reporter / total
+- 满意率 satisfaction rate = (满意 + 0.9 × 基本满意) / total
+- composite = 0.1 × response + 0.5 × solution + 0.4 × satisfaction
+Weights come from settings (GONGZHI_CASE_RATE_WEIGHTS). The counts are rolled
+up per month into RateRollup by the background tick and after each rating;
+pages read the roll-ups, never aggregate the case table.
+"""
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from .models import Case, CaseAgency, RateDimension, RateRollup, Rating
+
+BASICALLY_WEIGHT = 0.9
+UNIT_KEY_LENGTH = {RateDimension.DISTRICT: 6, RateDimension.STREET: 9, RateDimension.COMMUNITY: 12, RateDimension.GRID: 15}
+
+
+@dataclass(frozen=True)
+class Rates:
+    total: int
+    responded: int
+    resolved: int
+    satisfied: int
+    basically: int
+
+    def _share(self, n):
+        return n / self.total if self.total else 0.0
+
+    @property
+    def response_rate(self):
+        return self._share(self.responded)
+
+    @property
+    def solution_rate(self):
+        return self._share(self.resolved)
+
+    @property
+    def satisfaction_rate(self):
+        return self._share(self.satisfied + BASICALLY_WEIGHT * self.basically)
+
+    @property
+    def composite(self):
+        w_response, w_solution, w_satisfaction = settings.CASE_RATE_WEIGHTS
+        return w_response * self.response_rate + w_solution * self.solution_rate + w_satisfaction * self.satisfaction_rate
+
+    @classmethod
+    def of(cls, row):
+        return cls(**{f: getattr(row, f) if not isinstance(row, dict) else row[f] for f in ("total", "responded", "resolved", "satisfied", "basically")})
+
+
+def _counts(prefix=""):
+    rated = Q(**{f"{prefix}rating__gt": ""})
+    return {
+        "total": Count(f"{prefix}id", filter=rated, distinct=True),
+        "responded": Count(f"{prefix}id", filter=rated & Q(**{f"{prefix}responded_at__lte": F(f"{prefix}respond_by")}), distinct=True),
+        "resolved": Count(f"{prefix}id", filter=rated & Q(**{f"{prefix}rating_solved": True}), distinct=True),
+        "satisfied": Count(f"{prefix}id", filter=Q(**{f"{prefix}rating": Rating.SATISFIED}), distinct=True),
+        "basically": Count(f"{prefix}id", filter=Q(**{f"{prefix}rating": Rating.BASICALLY}), distinct=True),
+    }
+
+
+def month_bounds(month):
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.datetime(month.year, month.month, 1), tz)
+    end = timezone.make_aware(datetime.datetime(month.year + month.month // 12, month.month % 12 + 1, 1), tz)
+    return start, end
+
+
+@transaction.atomic
+def refresh_month(month, *, grid_code=None, agency_ids=None):
+    """Recompute the roll-ups of one month: all of them, or only those a case touches."""
+    month = month.replace(day=1)
+    start, end = month_bounds(month)
+    cases = Case.objects.filter(created_at__gte=start, created_at__lt=end, rating__gt="")
+    rows = []
+    for dimension, length in UNIT_KEY_LENGTH.items():
+        scoped = cases.filter(grid_code__startswith=grid_code[:length]) if grid_code else cases
+        for row in scoped.annotate(key=Substr("grid_code", 1, length)).values("key").annotate(**_counts()).order_by():
+            rows.append(RateRollup(month=month, dimension=dimension, **row))
+    links = CaseAgency.objects.filter(returned_at__isnull=True, case__created_at__gte=start, case__created_at__lt=end)
+    if agency_ids is not None:
+        links = links.filter(agency_id__in=agency_ids)
+    for row in links.values("agency_id").annotate(**_counts("case__")).order_by():
+        rows.append(RateRollup(month=month, dimension=RateDimension.AGENCY, key=str(row.pop("agency_id")), **row))
+    stale = RateRollup.objects.filter(month=month)
+    if grid_code:
+        keys = [grid_code[:n] for n in UNIT_KEY_LENGTH.values()] + [str(a) for a in (agency_ids or [])]
+        stale = stale.filter(key__in=keys)
+    stale.delete()
+    RateRollup.objects.bulk_create([r for r in rows if r.total])
+
+
+def refresh_for_case(case):
+    """After a rating: refresh just the rows this case counts in."""
+    agencies = list(case.agency_links.filter(returned_at__isnull=True).values_list("agency_id", flat=True))
+    refresh_month(timezone.localtime(case.created_at).date(), grid_code=case.grid_code, agency_ids=agencies)
+
+
+def refresh_recent(now=None):
+    """What the tick does: this month and the last (ratings arrive after the month ends)."""
+    today = timezone.localtime(now or timezone.now()).date().replace(day=1)
+    previous = (today - datetime.timedelta(days=1)).replace(day=1)
+    for month in (previous, today):
+        refresh_month(month)
+
+
+def ranking(dimension, month=None, keys=None):
+    """Roll-ups of one dimension, summed over ``month`` or all months, best composite first."""
+    rows = RateRollup.objects.filter(dimension=dimension)
+    if month:
+        rows = rows.filter(month=month.replace(day=1))
+    if keys is not None:
+        rows = rows.filter(key__in=keys)
+    summed = rows.values("key").annotate(
+        total=Sum("total"), responded=Sum("responded"), resolved=Sum("resolved"),
+        satisfied=Sum("satisfied"), basically=Sum("basically"),
+    ).order_by()
+    ranked = sorted(((row["key"], Rates.of(row)) for row in summed), key=lambda kv: (-kv[1].composite, kv[0]))
+    return ranked
+
+
+def overall(month=None):
+    """The rates of the whole instance (all districts' roll-ups)."""
+    rows = RateRollup.objects.filter(dimension=RateDimension.DISTRICT)
+    if month:
+        rows = rows.filter(month=month.replace(day=1))
+    totals = rows.aggregate(total=Sum("total"), responded=Sum("responded"), resolved=Sum("resolved"),
+                            satisfied=Sum("satisfied"), basically=Sum("basically"))
+    return Rates(**{k: v or 0 for k, v in totals.items()})

@@ -1,0 +1,152 @@
+"""Duplicate suggestions while a case is registered (查重).
+
+A new report is often the tenth report of the same broken lamp. Before it is
+dispatched, the grid worker sees the open cases that are near it (within
+``CASE_DUPLICATE_DISTANCE_M`` metres, or in the same building) or worded
+alike (cosine similarity of TF-IDF over jieba words and character 2–3-grams),
+and may merge it into one of them.
+
+Candidates are bounded so that this stays fast in a city with millions of
+cases: open cases of the same street (one indexed range on ``grid_code``),
+reported in the last 90 days, at most 2,000 of the most recent.
+"""
+import datetime
+import re
+from dataclasses import dataclass, field
+
+import jieba
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from gongzhi.territory.models import CODE_LENGTH, Level
+
+from .models import OPEN_STATUSES, Case
+
+EARTH_RADIUS_M = 6_371_008.8
+STREET_CODE_LENGTH = CODE_LENGTH[Level.STREET]
+CANDIDATE_DAYS = 90
+MAX_CANDIDATES = 2000
+DEFAULT_DISTANCE_M = 200
+# Enough of a description to recognise it; keeps tokenising 2,000 candidates cheap.
+TEXT_LIMIT = 1000
+
+_NOT_WORD = re.compile(r"[\W_]+")  # whitespace, punctuation and symbols (CJK characters are \w)
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+def tokens(text):
+    """jieba's words of ``text``, lower-cased, without whitespace or punctuation."""
+    return [t for t in (w.strip().lower() for w in jieba.lcut(text or "")) if t and _HAS_WORD.search(t)]
+
+
+def _clean(text):
+    return _NOT_WORD.sub(" ", (text or "").lower()).strip()
+
+
+class TextFeatures:
+    """TF-IDF of jieba words beside TF-IDF of character 2–3-grams; every row has unit length.
+
+    Words catch the same terms, character n-grams catch the same wording when
+    jieba cuts it differently (and typos). Each half is normalised by its
+    vectoriser, so both weigh the same in the cosine.
+    """
+
+    def __init__(self):
+        self.words = TfidfVectorizer(analyzer=tokens, sublinear_tf=True)
+        self.chars = TfidfVectorizer(analyzer="char_wb", preprocessor=_clean, ngram_range=(2, 3), sublinear_tf=True)
+
+    def fit_transform(self, docs):
+        return normalize(hstack([self.words.fit_transform(docs), self.chars.fit_transform(docs)]).tocsr())
+
+    def transform(self, docs):
+        return normalize(hstack([self.words.transform(docs), self.chars.transform(docs)]).tocsr())
+
+
+def case_text(title, description):
+    return f"{title or ''}\n{description or ''}"[:TEXT_LIMIT]
+
+
+def haversine_m(lat1, lng1, lat2, lng2):
+    """Great-circle distance in metres; numbers give a float, numpy arrays broadcast."""
+    lat1, lng1, lat2, lng2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lng1, lat2, lng2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lng2 - lng1) / 2) ** 2
+    d = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return float(d) if d.ndim == 0 else d
+
+
+@dataclass
+class SimilarCase:
+    case: Case
+    distance_m: float | None  # None when either case has no coordinates
+    text_score: float  # cosine similarity of the wording, 0..1
+    reasons: list = field(default_factory=list)  # "near" and/or "text"
+    score: float = 0.0  # what the list is sorted by: wording plus closeness
+
+
+def candidates(case, *, now=None):
+    """The bounded set of open cases a duplicate of ``case`` is looked for in."""
+    code = case.grid_code or (case.grid.code if case.grid_id else "")
+    if len(code) < STREET_CODE_LENGTH:
+        return Case.objects.none()
+    since = (now or timezone.now()) - datetime.timedelta(days=CANDIDATE_DAYS)
+    qs = Case.objects.filter(
+        grid_code__startswith=code[:STREET_CODE_LENGTH], status__in=OPEN_STATUSES,
+        main_case__isnull=True, created_at__gte=since,
+    )
+    if case.pk is not None:
+        qs = qs.exclude(pk=case.pk)
+    return qs.select_related("category__parent", "grid").order_by("-created_at", "-id")[:MAX_CANDIDATES]
+
+
+def similar_open_cases(case, *, within_m=None, limit=5, min_text_score=0.35, now=None):
+    """Open cases that may be the same problem as ``case``, best first (at most ``limit``)."""
+    if within_m is None:
+        within_m = getattr(settings, "CASE_DUPLICATE_DISTANCE_M", DEFAULT_DISTANCE_M)
+    others = list(candidates(case, now=now))
+    if not others:
+        return []
+    n = len(others)
+
+    # Distance: NaN where either side has no coordinates.
+    distances = np.full(n, np.nan)
+    if case.lat is not None and case.lng is not None:
+        lats = np.array([np.nan if c.lat is None else c.lat for c in others], dtype=float)
+        lngs = np.array([np.nan if c.lng is None else c.lng for c in others], dtype=float)
+        distances = haversine_m(case.lat, case.lng, lats, lngs)
+    has_distance = ~np.isnan(distances)
+    near = np.zeros(n, dtype=bool)
+    near[has_distance] = distances[has_distance] <= within_m
+    closeness = np.zeros(n)
+    if within_m > 0:
+        closeness[near] = 1.0 - distances[near] / within_m
+    if case.building_id is not None:
+        same_building = np.array([c.building_id == case.building_id for c in others], dtype=bool)
+        near |= same_building
+        closeness[same_building] = 1.0
+
+    # Wording: TF-IDF fitted on the candidates and the case, cosine against the case (last row).
+    docs = [case_text(c.title, c.description) for c in others] + [case_text(case.title, case.description)]
+    try:
+        matrix = TextFeatures().fit_transform(docs)
+        text_scores = np.asarray((matrix[:-1] @ matrix[-1].T).todense()).ravel()
+    except ValueError:  # no words at all (e.g. only punctuation)
+        text_scores = np.zeros(n)
+    text_scores = np.clip(text_scores, 0.0, 1.0)
+    alike = text_scores >= min_text_score
+
+    picked = np.flatnonzero(near | alike)
+    scores = text_scores + np.where(near, closeness, 0.0)
+    # Best first; ties keep the candidates' order (most recent first).
+    picked = picked[np.argsort(-scores[picked], kind="stable")][:limit]
+    results = []
+    for i in picked:
+        reasons = (["near"] if near[i] else []) + (["text"] if alike[i] else [])
+        results.append(SimilarCase(
+            case=others[i], distance_m=float(distances[i]) if has_distance[i] else None,
+            text_score=round(float(text_scores[i]), 4), reasons=reasons, score=round(float(scores[i]), 4),
+        ))
+    return results

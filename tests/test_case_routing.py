@@ -1,0 +1,150 @@
+"""Routing suggestions learnt from the instance's own closed cases, and the category defaults."""
+import itertools
+
+import pytest
+from django.utils import translation
+
+from gongzhi.cases import routing, services, workflow
+from gongzhi.cases.defaults import install
+from gongzhi.cases.models import Category, Channel
+from gongzhi.people.models import Agency, AgencyKind, Role, UtilityType
+from gongzhi.territory import services as territory
+from gongzhi.territory.models import Level
+from tests.conftest import make_user
+
+# Distinct wording per category: street lamps, water leaks, neighbours' noise.
+WORDING = {
+    "0202": ["路灯不亮", "路灯坏了晚上很黑", "小区门口路灯闪烁", "路灯灯泡烧了", "广场的路灯一直不亮"],
+    "0602": ["水管漏水", "楼下水管破裂漏水", "自来水管爆了", "厨房水管渗水", "地下水管漏水冒出来"],
+    "1201": ["邻居吵架", "楼上邻居噪音扰民", "邻居占用楼道起纠纷", "和邻居因为停车吵架", "邻里之间因为漏水起矛盾"],
+}
+
+
+@pytest.fixture
+def cw(world):
+    """The case world: the category tree, agencies named as the defaults expect, one clerk each."""
+    install(Category)
+    world.category = Category.objects.get(code="0201")
+    names = ("住房和城乡建设局", "司法局", "消防救援大队")
+    world.agencies = [Agency.objects.create(name=n, kind=AgencyKind.DEPARTMENT, district=world.district) for n in names]
+    world.water = Agency.objects.create(name="自来水公司", kind=AgencyKind.UTILITY, utility_type=UtilityType.WATER, district=world.district)
+    world.clerks = [make_user(f"clerk-{i}", Role.PROFESSIONAL_GRID_WORKER, [world.grid_a, world.grid_b], agency=a)
+                    for i, a in enumerate(world.agencies + [world.water])]
+    world.reporter = make_user("resident-1", Role.RESIDENT, [world.grid_a])
+    return world
+
+
+def report(w, title, category, description=None):
+    return services.create_case(title=title, description=description or f"{title}，请尽快处理", category=category,
+                                channel=Channel.PATROL, recorded_by=w.worker_a, lat=35.01, lng=116.005)
+
+
+def close_through(w, case, agency, clerk):
+    """dispatch → accept → feed_back → verify."""
+    workflow.perform(case.pk, "dispatch", w.worker_a, agency=agency)
+    workflow.perform(case.pk, "accept", clerk)
+    workflow.perform(case.pk, "feed_back", clerk, note="已处理")
+    return workflow.perform(case.pk, "verify", w.worker_a)
+
+
+def close_history(w, per_category):
+    """Closed cases: lamps go to 住建局, leaks to the water company, disputes are solved on the spot."""
+    lamps, leaks, disputes = (Category.objects.get(code=c) for c in WORDING)
+    routes = {lamps.code: (w.agencies[0], w.clerks[0]), leaks.code: (w.water, w.clerks[3]), disputes.code: None}
+    count = 0
+    for category in (lamps, leaks, disputes):
+        for text in itertools.islice(itertools.cycle(WORDING[category.code]), per_category):
+            case = report(w, text, category)
+            if routes[category.code]:
+                close_through(w, case, *routes[category.code])
+            else:
+                workflow.perform(case.pk, "solve_on_spot", w.worker_a, note="当场调解")
+            count += 1
+    return lamps, leaks, disputes
+
+
+def test_with_too_little_history_it_says_so_and_suggests_nothing(cw):
+    close_history(cw, per_category=3)
+    suggestion = routing.suggest("路灯不亮了")
+    assert suggestion.enough_history is False
+    assert suggestion.category is None and suggestion.agency is None and suggestion.confidence == 0.0
+    with translation.override("en"):
+        assert "Too little history" in str(suggestion.message) and "9 closed cases" in str(suggestion.message)
+
+
+def test_a_single_category_of_history_is_too_little(cw):
+    for text in WORDING["0202"] * 2:
+        close_through(cw, report(cw, text, Category.objects.get(code="0202")), cw.agencies[0], cw.clerks[0])
+    suggestion = routing.suggest("路灯不亮", min_cases=5)
+    assert suggestion.enough_history is False and suggestion.category is None
+
+
+def test_open_cases_are_not_history(cw):
+    for text in WORDING["0202"] * 8:
+        report(cw, text, Category.objects.get(code="0202"))
+    assert routing.suggest("路灯不亮").enough_history is False
+
+
+def test_it_learns_the_category_from_closed_cases(cw):
+    lamps, leaks, disputes = close_history(cw, per_category=14)
+    suggestion = routing.suggest("晚上路灯不亮，太黑了")
+    assert suggestion.enough_history is True
+    assert suggestion.category == lamps and suggestion.confidence > 0.5
+    assert suggestion.agency == cw.agencies[0]
+    leak = routing.suggest("卫生间水管漏水了")
+    assert leak.category == leaks and leak.confidence > 0.5 and leak.agency == cw.water
+    dispute = routing.suggest("和楼上邻居吵架")
+    assert dispute.category == disputes and dispute.confidence > 0.5
+    assert dispute.agency is None  # always solved on the spot: no agency to learn
+    # With the place known, the category's default agency fills the gap.
+    assert routing.suggest("和楼上邻居吵架", district=cw.grid_a).agency == cw.agencies[1]
+    with translation.override("en"):
+        assert "42 closed cases" in str(suggestion.message)
+
+
+def test_it_retrains_when_more_cases_close(cw):
+    close_history(cw, per_category=11)
+    first = routing.suggest("路灯不亮")
+    model = routing._cache["model"]
+    assert routing.suggest("水管漏水") and routing._cache["model"] is model  # same history, same model
+    lamps = Category.objects.get(code="0202")
+    close_through(cw, report(cw, "路灯不亮", lamps), cw.agencies[2], cw.clerks[2])
+    assert routing._cache["model"] is model
+    again = routing.suggest("路灯不亮")
+    assert routing._cache["model"] is not model and routing._cache["model"].n_cases == 34
+    assert again.category == first.category == lamps
+
+
+def test_a_returned_dispatch_does_not_teach_the_agency(cw):
+    lamps, leaks, disputes = close_history(cw, per_category=11)
+    for text in WORDING["0202"] * 3:  # fifteen times wrongly sent to 消防 first
+        case = report(cw, text, lamps)
+        workflow.perform(case.pk, "dispatch", cw.worker_a, agency=cw.agencies[2])
+        workflow.perform(case.pk, "return", cw.clerks[2], note="不属于本单位")
+        close_through(cw, case, cw.agencies[0], cw.clerks[0])
+    assert routing.suggest("路灯不亮").agency == cw.agencies[0]
+
+
+def test_the_agency_is_taken_from_the_given_district(cw):
+    close_history(cw, per_category=11)
+    other = territory.create_unit(name="另一区", level=Level.DISTRICT, code="370872")
+    there = Agency.objects.create(name="住房和城乡建设局", kind=AgencyKind.DEPARTMENT, district=other)
+    assert routing.suggest("路灯不亮", district=cw.grid_a).agency == cw.agencies[0]
+    assert routing.suggest("路灯不亮", district=other).agency == there  # no history there: the default
+
+
+def test_default_agency_follows_the_category(cw):
+    lamps, leak, fitness, other = (Category.objects.get(code=c) for c in ("0202", "0602", "0201", "9901"))
+    assert routing.default_agency(lamps, cw.district) == cw.agencies[0]
+    assert routing.default_agency(fitness, cw.grid_a) == cw.agencies[0]  # any unit of the district will do
+    assert routing.default_agency(leak, cw.district) == cw.water
+    power = Category.objects.get(code="0701")
+    assert routing.default_agency(power, cw.district) is None  # no power company registered
+    assert routing.default_agency(other, cw.district) is None  # no default for 其他问题
+    elsewhere = territory.create_unit(name="另一区", level=Level.DISTRICT, code="370872")
+    assert routing.default_agency(leak, elsewhere) is None
+    # A department whose name only contains the default's text still matches.
+    police = Category.objects.get(code="1101")
+    assert routing.default_agency(police, cw.district) is None
+    Agency.objects.create(name="济宁市公安局高新区公安分局", kind=AgencyKind.DEPARTMENT, district=cw.district)
+    assert routing.default_agency(police, cw.district).name == "济宁市公安局高新区公安分局"
