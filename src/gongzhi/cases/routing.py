@@ -10,6 +10,7 @@ With too little history nothing is suggested: the category's default agency
 (``default_agency``) applies.
 """
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 
@@ -61,7 +62,7 @@ class _Model:
 
 
 _lock = threading.Lock()
-_cache = {"key": None, "model": None}
+_cache = {"key": None, "model": None, "trained_at": 0.0}
 
 
 def _closed_cases():
@@ -97,12 +98,28 @@ def _train(n_cases):
     return _Model(features, classifier, n_cases, len(categories), agencies)
 
 
+# Retraining costs seconds on a big history, so a model is kept until the
+# history has grown by this share, or is this old, whichever comes first.
+RETRAIN_GROWTH = 0.02
+RETRAIN_AFTER_SECONDS = 3600
+
+
+def _stale(stamp):
+    if _cache["model"] is None:
+        return True
+    n_then, trained_at = _cache["key"][0], _cache["trained_at"]
+    if n_then < MAX_TRAINING_CASES and n_then < 1000:
+        return _cache["key"] != (stamp["n"], stamp["last"], stamp["top"])  # small history: always fresh
+    grown = stamp["n"] - n_then >= max(1, n_then * RETRAIN_GROWTH)
+    return grown or time.monotonic() - trained_at > RETRAIN_AFTER_SECONDS
+
+
 def _model(stamp):
-    key = (stamp["n"], stamp["last"], stamp["top"])
     with _lock:
-        if _cache["key"] != key:
+        if _stale(stamp):
             _cache["model"] = _train(stamp["n"])
-            _cache["key"] = key
+            _cache["key"] = (stamp["n"], stamp["last"], stamp["top"])
+            _cache["trained_at"] = time.monotonic()
         return _cache["model"]
 
 

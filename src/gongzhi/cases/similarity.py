@@ -11,6 +11,7 @@ cases: open cases of the same street (one indexed range on ``grid_code``),
 reported in the last 90 days, at most 2,000 of the most recent.
 """
 import datetime
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -23,6 +24,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from gongzhi.territory.models import CODE_LENGTH, Level
+
+jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not ours to log
 
 from .models import OPEN_STATUSES, Case
 
