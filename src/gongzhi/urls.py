@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("territory/", include("gongzhi.territory.urls")),
     path("party/", include("gongzhi.party.urls")),
+    path("cases/", include("gongzhi.cases.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -136,3 +136,8 @@ def overall(month=None):
     totals = rows.aggregate(total=Sum("total"), responded=Sum("responded"), resolved=Sum("resolved"),
                             satisfied=Sum("satisfied"), basically=Sum("basically"))
     return Rates(**{k: v or 0 for k, v in totals.items()})
+
+
+def months():
+    """The months that have roll-ups, newest first (a small table)."""
+    return list(RateRollup.objects.order_by("-month").values_list("month", flat=True).distinct())

@@ -12,7 +12,8 @@ from gongzhi.territory.identity import normalize_phone
 from gongzhi.territory.models import Level, Unit
 
 from . import notify
-from .models import Case, CaseCounter, Category, Channel, Status, TimelineEntry
+from .photos import store_photos
+from .models import TERRITORIAL_ROLES, Case, CaseCounter, Category, Channel, Status, TimelineEntry
 
 
 def next_number(year):
@@ -25,7 +26,8 @@ def next_number(year):
 
 @transaction.atomic
 def create_case(*, title, description, category, channel, recorded_by=None, reporter=None, contact_phone="",
-                lat=None, lng=None, building=None, address="", source_detail="", now=None):
+                lat=None, lng=None, building=None, address="", source_detail="", photos=(), within_scope_of=None, now=None):
+    """Register a problem from any channel, with its photos, in one transaction."""
     now = now or timezone.now()
     title, description = (title or "").strip(), (description or "").strip()
     if not title:
@@ -50,6 +52,10 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
         grid_id, micro_id, grid_code = grid.pk, micro.pk if micro else None, grid.code
     else:
         raise DomainError(_("Place the problem on the map or choose a building."), code="place_required", field="place")
+    if within_scope_of is not None and not within_scope_of.is_superuser and not any(
+        grid_code.startswith(code) for code in within_scope_of.scope_codes(TERRITORIAL_ROLES)
+    ):
+        raise DomainError(_("That place is outside your grids."), code="out_of_scope", field="lat")
     case = Case.objects.create(
         number=next_number(timezone.localtime(now).year), title=title[:100], description=description,
         category=category, channel=channel, source_detail=source_detail, status=Status.REGISTERED,
@@ -60,5 +66,7 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
     )
     entry = TimelineEntry.objects.create(case=case, move="register", actor=recorded_by or reporter, at=now,
                                          status_before="", status_after=case.status, details={"channel": channel})
+    if photos:
+        store_photos(case, photos, uploaded_by=recorded_by or reporter)
     notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", "register")
     return case

@@ -13,3 +13,10 @@ def masked_phone(value):
 @register.filter
 def masked_id(value):
     return mask_id_number(value)
+
+
+@register.filter
+def move_label(name):
+    from gongzhi.cases.workflow import MOVES
+
+    return MOVES[name].label if name in MOVES else name

@@ -1,0 +1,74 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.territory.models import Building
+
+from .models import Category, Channel, Rating
+
+
+def category_choices():
+    """小类 grouped under their 大类, for a <select> with <optgroup>s."""
+    groups = {}
+    for c in Category.objects.filter(active=True, parent__isnull=False).select_related("parent").order_by("code"):
+        groups.setdefault(c.parent.name, []).append((c.pk, c.name))
+    return [("", "—")] + list(groups.items())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ReportForm(forms.Form):
+    """What a resident fills in on the phone page."""
+
+    category = forms.TypedChoiceField(label=_("Kind of problem"), coerce=int)
+    title = forms.CharField(label=_("In a few words"), max_length=100)
+    description = forms.CharField(label=_("What is wrong, and where exactly?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    lat = forms.FloatField(widget=forms.HiddenInput, required=False)
+    lng = forms.FloatField(widget=forms.HiddenInput, required=False)
+    address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    photos = MultipleFileField(label=_("Photos (up to 9)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
+
+    def clean_category(self):
+        try:
+            return Category.objects.get(pk=self.cleaned_data["category"], active=True, parent__isnull=False)
+        except Category.DoesNotExist:
+            raise forms.ValidationError(_("Choose the kind of problem."))
+
+
+class RecordForm(ReportForm):
+    """What a grid worker records on patrol, at a meeting or from the hotline."""
+
+    channel = forms.ChoiceField(label=_("Heard through"), choices=[c for c in Channel.choices if c[0] in ("patrol", "meeting", "hotline")])
+    source_detail = forms.CharField(label=_("Meeting or source"), max_length=50, required=False,
+                                    help_text=_("e.g. 说七说八, 楼长夜话, 民声七点办"))
+    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = Building.objects.visible_to(user).select_related("estate")
+        self.fields["contact_phone"].label = _("Resident's phone (optional)")
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label=_("How satisfied are you?"), choices=Rating.choices, widget=forms.RadioSelect)
+    solved = forms.TypedChoiceField(label=_("Was the problem solved?"), choices=[("1", _("Yes")), ("0", _("No"))],
+                                    coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))

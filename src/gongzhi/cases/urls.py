@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("record/", views.record, name="record"),
+    path("mine/", views.mine, name="mine"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("rates/", views.rates_page, name="rates"),
+    path("report/grids.json", views.report_map, name="report-map"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/<str:name>/", views.move, name="move"),
+]
