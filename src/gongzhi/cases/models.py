@@ -65,6 +65,12 @@ OPEN_STATUSES = (Status.REGISTERED, Status.DISPATCHED, Status.HANDLING, Status.W
 TERRITORIAL_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER})
 
 
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
 class CaseQuerySet(ScopedQuerySet):
     def scope_q(self, user):
         in_territory = under_codes_q("grid_code", user.scope_codes(TERRITORIAL_ROLES))
@@ -104,7 +110,7 @@ class Case(models.Model):
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # The latest rating, copied here so the rates are sums over one table.
-    rating = models.CharField(_("rating"), max_length=20, blank=True)
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
     rating_solved = models.BooleanField(_("solved, says the reporter"), null=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     # Bumped by every move: a move made on a stale copy is refused (optimistic lock).
@@ -144,12 +150,6 @@ class CaseAgency(models.Model):
     @property
     def active(self):
         return self.returned_at is None
-
-
-class Rating(models.TextChoices):
-    SATISFIED = "satisfied", _("Satisfied")
-    BASICALLY = "basically", _("Basically satisfied")
-    UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
 class CaseRating(models.Model):

@@ -52,6 +52,7 @@ OPEN = (S.REGISTERED, S.DISPATCHED, S.HANDLING, S.WHISTLED, S.FED_BACK)
 # The whole state table. Targets are set by each move's function below,
 # because some depend on the case (a whistle closes only when all fed back).
 MOVES = {
+    "register": Move(_("Register"), (), "territory", TERRITORY),  # done by intake (services.create_case), never by perform
     "solve_on_spot": Move(_("Solve on the spot"), (S.REGISTERED,), "territory", GRID, needs_note=True),
     "dispatch": Move(_("Dispatch to an agency"), (S.REGISTERED,), "territory", TERRITORY),
     "whistle": Move(_("Blow the whistle"), (S.REGISTERED,), "territory", TERRITORY),
@@ -69,9 +70,18 @@ MOVES = {
 }
 
 
+# Conditions beyond the status that a move needs; perform() checks them too, with a message.
+GUARDS = {
+    "reopen": lambda case: case.rating == Rating.UNSATISFIED and case.reopen_count < settings.CASE_MAX_REOPENS,
+}
+
+
 def allowed_moves(case, actor):
     """The moves ``actor`` could make on ``case`` now (for showing buttons)."""
-    return [name for name, move in MOVES.items() if case.status in move.sources and _actor_may(move, case, actor)]
+    return [
+        name for name, move in MOVES.items()
+        if case.status in move.sources and GUARDS.get(name, lambda c: True)(case) and _actor_may(move, case, actor)
+    ]
 
 
 def _agency_ids(actor):
@@ -242,4 +252,4 @@ APPLY = {
     "verify": _verify, "send_back": _send_back, "rate": _rate, "reopen": _reopen,
     "urge": _note_only, "supervise": _note_only,
 }
-assert set(APPLY) == set(MOVES), "every move in the table needs its function"
+assert set(APPLY) == set(MOVES) - {"register"}, "every move in the table needs its function"
