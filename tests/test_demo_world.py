@@ -40,7 +40,34 @@ def test_figures_json_has_the_articles_numbers(client, demo):
     for key, value in ARTICLE_FIGURES.items():
         assert figures[key] == value, key
     assert figures["dual_report_members"] >= 900
-    assert set(figures) == set(ARTICLE_FIGURES) | {"dual_report_members"}
+    case_keys = {"problems_solved", "cases_total", "cases_open", "cases_overdue", "response_rate", "solution_rate", "satisfaction_rate"}
+    assert set(figures) == set(ARTICLE_FIGURES) | {"dual_report_members"} | case_keys
+
+
+def test_the_case_figures_are_counted_from_the_demo_cases(client, demo):
+    from gongzhi.cases.models import Case, Status
+
+    figures = client.get(reverse("figures-json")).json()
+    assert figures["problems_solved"] >= 1500
+    assert figures["problems_solved"] == Case.objects.filter(status__in=[Status.CLOSED, Status.RATED]).count()
+    assert figures["cases_total"] == figures["problems_solved"] + figures["cases_open"]
+    assert 0 < figures["cases_overdue"] < figures["cases_open"]
+    for key in ("response_rate", "solution_rate", "satisfaction_rate"):
+        assert isinstance(figures[key], float) and 0.5 < figures[key] < 1.0, key
+
+
+def test_demo_cases_have_consistent_timelines(demo):
+    from gongzhi.cases.models import Case, Status, TimelineEntry
+    from django.utils import timezone
+
+    assert not TimelineEntry.objects.filter(at__gt=timezone.now()).exists()
+    for case in Case.objects.filter(status=Status.RATED).prefetch_related("timeline")[:300]:
+        entries = list(case.timeline.all())
+        assert entries[0].move == "register" and entries[-1].move == "rate"
+        assert entries[-1].status_after == case.status
+        assert all(a.status_after == b.status_before for a, b in zip(entries, entries[1:])), case.number
+    assert Case.objects.filter(reopen_count=1).exists()
+    assert Case.objects.filter(status=Status.WHISTLED).exists() or Case.objects.filter(agency_links__whistled=True).exists()
 
 
 def test_the_figures_page_shows_the_same_numbers(client, demo):

@@ -17,6 +17,7 @@ from faker import Faker
 
 from gongzhi.cases.defaults import install as install_categories
 from gongzhi.cases.models import Category
+from gongzhi.demo.cases import CaseBuilder
 from gongzhi.party.models import (
     ActivityKind, DualReport, Employment, InstructorAssignment, MemberStatus, OrganizationActivity,
     OrganizationKind, PartyMember, PartyOrganization, PioneerPost,
@@ -133,13 +134,15 @@ class DemoBuilder:
         self.rng = random.Random(seed)
         self.fake = Faker("zh_CN")
         self.fake.seed_instance(seed)
-        self.today = today or timezone.localdate()
+        # A given day (tests) makes the whole world, times included, repeatable.
+        self.now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(20, 0))) if today else timezone.now()
+        self.today = today or timezone.localdate(self.now)
         self.progress = progress or (lambda label: None)
         self.world = World()
         self._id_numbers = set()
         self._no_password = make_password(None)
 
-    STEPS = ["territory", "estates and residents", "agencies", "party organizations", "accounts and roles"]
+    STEPS = ["territory", "estates and residents", "agencies", "party organizations", "accounts and roles", "a year of cases"]
 
     @transaction.atomic
     def build(self):
@@ -154,6 +157,8 @@ class DemoBuilder:
         self.build_party()
         self.progress("accounts and roles")
         self.build_accounts()
+        self.progress("a year of cases")
+        CaseBuilder(self.rng, self.fake, self.now, self.world).build()
         return self.world
 
     # --- territory ------------------------------------------------------
