@@ -49,7 +49,8 @@ if not SECRET_KEY:
 elif PRODUCTION and len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("GONGZHI_SECRET_KEY must be at least 50 characters")
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Off unless asked for, in the demo too: debug pages list the URL map and settings.
+DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("GONGZHI_DEBUG cannot be on in production")
 

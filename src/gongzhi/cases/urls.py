@@ -11,5 +11,6 @@ urlpatterns = [
     path("rates/", views.rates_page, name="rates"),
     path("report/grids.json", views.report_map, name="report-map"),
     path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/photos/<str:token>/<str:size>/", views.photo, name="photo"),
     path("<str:number>/<str:name>/", views.move, name="move"),
 ]

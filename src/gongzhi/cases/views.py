@@ -6,7 +6,7 @@ workflow.perform, and every read through Case.objects.visible_to(user).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -233,3 +233,16 @@ def _names(dimension, keys):
     if dimension == RateDimension.AGENCY:
         return {str(pk): name for pk, name in Agency.objects.filter(pk__in=[k for k in keys if k.isdigit()]).values_list("pk", "name")}
     return dict(Unit.objects.filter(code__in=keys).values_list("code", "name"))
+
+
+@login_required
+@require_GET
+def photo(request, number, token, size):
+    """A case photo, only for those who may see the case (media is never public)."""
+    case = _case_for(request, number)
+    item = get_object_or_404(case.photos, token=token)
+    stored = item.thumbnail if size == "thumb" else item.image
+    response = FileResponse(stored.open("rb"), content_type="image/jpeg" if size == "thumb" else f"image/{item.extension.lstrip('.').replace('jpg', 'jpeg')}")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

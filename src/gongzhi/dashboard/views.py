@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from gongzhi.core.scoping import minimal_codes
 from gongzhi.party.models import PartyMember, PartyOrganization
+from gongzhi.people.models import LEDGER_ROLES, PARTY_ROLES
 from gongzhi.territory.models import Level, Resident, Unit
 
 from .figures import LABELS, compute_figures
@@ -24,7 +25,7 @@ def home(request):
         PartyOrganization.objects.visible_to(user).grid_branches().with_working()
         .select_related("unit", "secretary").order_by("unit__code")
     )
-    branch_list = list(branches[:50])
+    branch_list = list(branches[:20])
     counts = {
         "grids": units.filter(level=Level.GRID).count(),
         "micro_grids": units.filter(level=Level.MICRO_GRID).count(),
@@ -35,10 +36,13 @@ def home(request):
     }
     return render(request, "dashboard/home.html", {
         "top_units": top,
-        "grids": units.filter(level=Level.GRID).select_related("parent")[:200],
+        "grids": units.filter(level=Level.GRID).select_related("parent")[:30],
         "branches": branch_list,
         "counts": counts,
         "roles": sorted({a.get_role_display() for a in user.role_assignments.all()}),
+        # Only the cards a person can see into: a zero must mean none, not "not yours to see".
+        "sees_ledgers": user.is_superuser or user.has_role(*LEDGER_ROLES),
+        "sees_party": user.is_superuser or user.has_role(*PARTY_ROLES),
     })
 
 

@@ -11,9 +11,16 @@ from .geometry import validate_boundary
 from .models import Building, Estate, Household, Level, PersonalDataView, Resident, Unit
 
 
+class BoundaryField(forms.JSONField):
+    def prepare_value(self, value):
+        # An empty boundary is an empty box, not the word "null".
+        return "" if value is None else super().prepare_value(value)
+
+
 class UnitForm(forms.ModelForm):
     code = forms.CharField(label=_("code"), required=False, help_text=_("Leave empty to generate the next free code."))
-    boundary = forms.JSONField(label=_("boundary"), required=False, help_text=_("GeoJSON Polygon or MultiPolygon (longitude, latitude)."))
+    boundary = BoundaryField(label=_("boundary"), required=False,
+                               help_text=_("GeoJSON Polygon or MultiPolygon (longitude, latitude)."))
 
     class Meta:
         model = Unit
@@ -150,6 +157,8 @@ class ResidentAdmin(ScopedAdmin):
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(ScopedAdmin):
     list_display = ["viewed_at", "user", "resident", "field"]
+    fields = ["viewed_at", "user", "resident", "field"]
+    readonly_fields = fields
     list_select_related = ["user", "resident"]
 
     def has_add_permission(self, request):

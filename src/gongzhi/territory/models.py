@@ -7,6 +7,7 @@ all). Micro-grids add a 3-digit suffix of our own (18 digits). A unit's code is
 always its parent's code plus its own part, so "everything under X" is one
 range filter on the indexed ``code`` column (see gongzhi.core.scoping).
 """
+from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -183,10 +184,12 @@ class Resident(models.Model):
         return self.name
 
     @property
+    @admin.display(description=_("ID number"))
     def masked_id_number(self):
         return mask_id_number(self.id_number)
 
     @property
+    @admin.display(description=_("phone"))
     def masked_phone(self):
         return mask_phone(self.phone)
 
@@ -200,10 +203,10 @@ class PersonalDataViewQuerySet(ScopedQuerySet):
 class PersonalDataView(models.Model):
     """An audit row written every time someone sees a personal field in full."""
 
-    user = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+")
-    field = models.CharField(max_length=30)
-    viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("viewed by"))
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="+", verbose_name=_("resident"))
+    field = models.CharField(_("field"), max_length=30, choices=[("id_number", _("ID number")), ("phone", _("phone"))])
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
 
     objects = PersonalDataViewQuerySet.as_manager()
 
@@ -211,3 +214,6 @@ class PersonalDataView(models.Model):
         verbose_name = _("personal data view")
         verbose_name_plural = _("personal data views")
         ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.resident} · {self.get_field_display()} · {self.viewed_at:%Y-%m-%d %H:%M}"

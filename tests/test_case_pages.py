@@ -1,0 +1,155 @@
+"""The case pages: report, record, inbox, case page, moves, photos, rates."""
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from gongzhi.cases import workflow
+from gongzhi.cases.models import Case, CasePhoto, Status
+from gongzhi.party.models import PartyMember, PartyOrganization
+from tests.conftest import PASSWORD
+from tests.test_case_workflow import cw, report  # noqa: F401  (fixture)
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def jpeg(name="photo.jpg"):
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def report_form(cw, **extra):
+    data = {"category": cw.category.pk, "title": "路灯不亮", "description": "南门路灯不亮", "lat": "35.01", "lng": "116.005", "contact_phone": "13800001111"}
+    data.update(extra)
+    return data
+
+
+def test_an_anonymous_resident_reports_with_a_phone_and_gets_a_number(client, cw, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = client.post(reverse("cases:report"), report_form(cw, photos=[jpeg()]))
+    assert response.status_code == 200
+    case = Case.objects.get()
+    assert case.number in response.content.decode()
+    assert case.reporter is None and case.contact_phone == "13800001111" and case.photos.count() == 1
+
+
+def test_an_anonymous_report_without_a_phone_is_refused_and_nothing_saved(client, cw):
+    response = client.post(reverse("cases:report"), report_form(cw, contact_phone=""))
+    assert "留下联系电话" in response.content.decode() or "contact phone" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_php_file_renamed_jpg_is_refused_and_no_case_is_written(client, cw, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    php = SimpleUploadedFile("photo.jpg", b"<?php system($_GET['c']); ?>", content_type="image/jpeg")
+    response = client.post(reverse("cases:report"), report_form(cw, photos=[php]))
+    assert response.status_code == 200
+    assert not Case.objects.exists() and not CasePhoto.objects.exists()
+
+
+def test_a_report_outside_every_grid_is_refused_with_a_clear_message(client, cw):
+    response = client.post(reverse("cases:report"), report_form(cw, lat="36.9", lng="117.9"))
+    assert "不在任何网格内" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_a_grid_worker_records_a_meeting_problem_at_a_building(client, cw):
+    login(client, cw.worker_a)
+    building = cw.household_a.building
+    response = client.post(reverse("cases:record"), report_form(cw, lat="", lng="", contact_phone="", channel="meeting",
+                                                                  source_detail="说七说八", building=building.pk))
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.number}/")
+    assert (case.channel, case.source_detail, case.grid, case.recorded_by) == ("meeting", "说七说八", cw.grid_a, cw.worker_a)
+
+
+def test_a_grid_worker_cannot_record_outside_their_grids(client, cw):
+    login(client, cw.worker_a)
+    response = client.post(reverse("cases:record"), report_form(cw, lng="116.03", channel="patrol"))
+    assert "outside your grids" in response.content.decode() or "不在您的网格" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_another_grids_worker_gets_404_on_the_case_and_its_photos(client, cw, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = report(cw, photos=[jpeg()])
+    token = case.photos.get().token
+    login(client, cw.worker_b)
+    assert client.get(reverse("cases:detail", args=[case.number])).status_code == 404
+    assert client.get(reverse("cases:photo", args=[case.number, token, "thumb"])).status_code == 404
+    assert client.post(reverse("cases:move", args=[case.number, "solve_on_spot"]), {"note": "x"}).status_code == 404
+    client.logout()
+    login(client, cw.worker_a)
+    response = client.get(reverse("cases:photo", args=[case.number, token, "thumb"]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+
+
+def test_a_move_made_on_a_stale_page_is_refused_with_a_conflict_message(client, cw):
+    case = report(cw)
+    login(client, cw.worker_a)
+    stale = case.version
+    workflow.perform(case.pk, "urge", cw.secretary, note="请尽快")  # someone else moved first
+    response = client.post(reverse("cases:move", args=[case.number, "solve_on_spot"]), {"note": "已处理", "version": stale}, follow=True)
+    assert "刚刚" in response.content.decode() or "Someone else" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.REGISTERED
+
+
+def test_the_case_page_offers_only_the_moves_the_person_may_make(client, cw):
+    case = report(cw)
+    login(client, cw.worker_a)
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    for move in ("solve_on_spot", "dispatch", "whistle", "merge"):
+        assert f'data-move="{move}"' in page
+    assert 'data-move="rate"' not in page and 'data-move="urge"' not in page
+
+
+@pytest.mark.parametrize("persona, tab", [("worker_a", "new"), ("worker_a", "open"), ("secretary", "overdue"), ("clerk", "agency")])
+def test_inbox_queries_stay_flat_as_cases_grow(client, cw, persona, tab):
+    user = cw.clerks[0] if persona == "clerk" else getattr(cw, persona)
+    login(client, user)
+
+    def add(n):
+        for _ in range(n):
+            case = report(cw)
+            workflow.perform(case.pk, "dispatch", cw.worker_a, agency=cw.agencies[0]) if tab == "agency" else None
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("cases:inbox"), {"tab": tab}).status_code == 200
+        return len(captured)
+
+    add(1)
+    before = queries()
+    add(15)
+    assert queries() == before
+
+
+def test_the_rates_page_shows_the_ranking(client, cw):
+    login(client, cw.secretary)
+    response = client.get(reverse("cases:rates"), {"by": "community"})
+    assert response.status_code == 200 and 'data-testid="ranking"' in response.content.decode()
+
+
+def test_the_back_office_never_shows_a_party_members_full_phone(client, world):
+    branch = PartyOrganization.objects.create(name="A支部", kind="branch", unit=world.grid_a)
+    member = PartyMember.objects.create(name="赵六", gender="M", organization=branch, employment="retired", phone="13911112222")
+    login(client, world.secretary)
+    page = client.get(reverse("admin:party_partymember_change", args=[member.pk])).content.decode()
+    assert "13911112222" not in page and "139****2222" in page
+
+
+def test_home_hides_cards_a_person_cannot_see_into(client, world):
+    login(client, world.outsider)
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-figure="residents"' not in page and 'data-figure="members"' not in page
+    client.logout()
+    login(client, world.worker_a)
+    assert 'data-figure="residents"' in client.get(reverse("home")).content.decode()
