@@ -22,7 +22,9 @@ def sign_out(page):
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():  # on a phone the menu is folded away
         toggler.click()
-    page.click("form[action$='/accounts/logout/'] button")
+        page.wait_for_selector("#nav.collapse.show")  # wait until it has finished unfolding
+    with page.expect_navigation():
+        page.click("form[action$='/accounts/logout/'] button")
     page.wait_for_selector("#id_username")
 
 

@@ -211,3 +211,16 @@ def test_every_move_in_the_table_is_exercised_by_these_tests():
     source = inspect.getsource(sys.modules[__name__])
     for name in workflow.MOVES:
         assert f'"{name}"' in source, name
+
+
+def test_cases_move_with_their_grid(cw):
+    from gongzhi.territory import services as territory
+    from gongzhi.territory.models import Level
+
+    case = report(cw)
+    other = territory.create_unit(name="新社区", level=Level.COMMUNITY, parent=cw.street)
+    territory.move_unit(cw.grid_a, other)
+    case.refresh_from_db()
+    cw.grid_a.refresh_from_db()
+    assert case.grid_code == cw.grid_a.code
+    assert Case.objects.visible_to(cw.worker_a).filter(pk=case.pk).exists()

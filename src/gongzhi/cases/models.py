@@ -89,7 +89,7 @@ class Case(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category"))
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     source_detail = models.CharField(_("source"), max_length=50, blank=True, help_text=_("e.g. the meeting it was raised at"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    status = models.CharField(_("case status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     # Place: the grid is copied as a code so that "everything under X" is one
     # indexed range on the case table itself, with no join (lists at 10M rows).
     grid = models.ForeignKey("territory.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("grid"))

@@ -113,6 +113,12 @@ def move_unit(unit, new_parent):
     for u in subtree:
         Unit.objects.filter(pk=u.pk).update(code=u.code, updated_at=now)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    # Cases keep their grid's code for scoping; they move with their grid.
+    from gongzhi.cases.models import Case
+
+    for grid in subtree:
+        if grid.level == Level.GRID:
+            Case.objects.filter(grid_id=grid.pk).update(grid_code=grid.code)
     unit.refresh_from_db()
     return unit
 
