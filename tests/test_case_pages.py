@@ -73,7 +73,7 @@ def test_a_grid_worker_records_a_meeting_problem_at_a_building(client, cw):
 def test_a_grid_worker_cannot_record_outside_their_grids(client, cw):
     login(client, cw.worker_a)
     response = client.post(reverse("cases:record"), report_form(cw, lng="116.03", channel="patrol"))
-    assert "outside your grids" in response.content.decode() or "不在您的网格" in response.content.decode()
+    assert "outside your grids" in response.content.decode() or "不在您负责的网格内" in response.content.decode()
     assert not Case.objects.exists()
 
 
@@ -97,7 +97,7 @@ def test_a_move_made_on_a_stale_page_is_refused_with_a_conflict_message(client, 
     stale = case.version
     workflow.perform(case.pk, "urge", cw.secretary, note="请尽快")  # someone else moved first
     response = client.post(reverse("cases:move", args=[case.number, "solve_on_spot"]), {"note": "已处理", "version": stale}, follow=True)
-    assert "刚刚" in response.content.decode() or "Someone else" in response.content.decode()
+    assert "刚被他人修改" in response.content.decode()
     case.refresh_from_db()
     assert case.status == Status.REGISTERED
 
@@ -153,3 +153,47 @@ def test_home_hides_cards_a_person_cannot_see_into(client, world):
     client.logout()
     login(client, world.worker_a)
     assert 'data-figure="residents"' in client.get(reverse("home")).content.decode()
+
+
+def test_notifications_are_listed_and_marked_read(client, cw, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(cw)
+    login(client, cw.worker_a)
+    page = client.get(reverse("cases:notifications")).content.decode()
+    assert case.number in page
+    assert 'class="badge text-bg-danger">1<' in client.get(reverse("home")).content.decode()
+    client.post(reverse("cases:notifications"))
+    assert 'class="badge text-bg-danger">' not in client.get(reverse("home")).content.decode()
+
+
+def test_a_case_number_finds_the_case_in_scope_and_only_there(client, cw):
+    case = report(cw)
+    login(client, cw.worker_a)
+    response = client.get(reverse("cases:inbox"), {"q": case.number})
+    assert response.status_code == 302 and response["Location"].endswith(f"/cases/{case.number}/")
+    client.logout()
+    login(client, cw.worker_b)
+    response = client.get(reverse("cases:inbox"), {"q": case.number})
+    assert response.status_code == 200
+
+
+def test_only_a_district_admin_edits_the_category_tree(client, cw):
+    from gongzhi.cases.models import Category
+    from gongzhi.people.models import Role
+    from tests.conftest import make_user
+
+    category = Category.objects.get(code="0201")
+    login(client, cw.secretary)
+    response = client.post(reverse("admin:cases_category_change", args=[category.pk]),
+                           {"code": "0201", "name": "改名", "parent": category.parent_id, "default_agency_kind": "",
+                            "response_hours": 24, "resolve_hours": 72, "active": "on"})
+    assert response.status_code == 403
+    client.logout()
+    admin = make_user("admin", Role.DISTRICT_ADMIN, [cw.district])
+    login(client, admin)
+    response = client.post(reverse("admin:cases_category_change", args=[category.pk]),
+                           {"code": "0201", "name": "健身器材损坏", "parent": category.parent_id, "default_agency_kind": "住房和城乡建设局",
+                            "response_hours": 12, "resolve_hours": 72, "active": "on"})
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert category.resolve_hours == 72

@@ -7,7 +7,7 @@ from gongzhi.cases import services, workflow
 from gongzhi.cases.defaults import install
 from gongzhi.cases.models import Case, CaseAgency, Category, Channel, Status, TimelineEntry
 from gongzhi.people.models import Agency, AgencyKind, Role
-from tests.conftest import make_user, refused
+from tests.conftest import make_user, refused, texts
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_send_back_returns_a_fed_back_case_to_the_agency(cw):
     assert case.status == Status.HANDLING
 
 
-def test_merging_answers_every_reporter_when_the_main_case_closes(cw):
+def test_merging_answers_every_reporter_when_the_main_case_closes(cw, django_capture_on_commit_callbacks):
     main = report(cw)
     others = [report(cw, reporter=make_user(f"neighbour-{i}", Role.RESIDENT, [cw.grid_a])) for i in range(2)]
     for dup in others:
@@ -132,7 +132,15 @@ def test_merging_answers_every_reporter_when_the_main_case_closes(cw):
     move(main2, "dispatch", cw.worker_a, agency=cw.agencies[0])
     move(main2, "accept", cw.clerks[0])
     move(main2, "feed_back", cw.clerks[0], note="已处理")
-    move(main2, "verify", cw.worker_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        move(main2, "verify", cw.worker_a)
+    from gongzhi.cases.models import Notification
+
+    answered = set(Notification.objects.filter(case=main2).values_list("user_id", flat=True))
+    assert {main2.reporter_id, dup2.reporter_id} <= answered
+    for dup in others:  # merged into the first main case, which was solved on the spot
+        dup.refresh_from_db()
+        assert dup.status == Status.CLOSED
     dup2.refresh_from_db()
     assert dup2.status == Status.CLOSED
     assert dup2.timeline.filter(move="verify", details__with_main_case=main2.number).exists()
@@ -174,7 +182,7 @@ def test_two_people_moving_the_same_case_one_wins_the_other_gets_a_conflict(cw):
     workflow.perform(case.pk, "solve_on_spot", cw.worker_a, expected_version=seen_version, note="我先处理")
     with pytest.raises(workflow.Conflict) as caught:
         workflow.perform(case.pk, "dispatch", cw.secretary, expected_version=seen_version, agency=cw.agencies[0])
-    assert "Someone else has just changed this case" in str(caught.value.messages) or "刚刚" in caught.value.text
+    assert "Someone else has just changed this case" in texts(caught.value) and "刚被他人修改" in texts(caught.value)
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.version == 1
     assert not CaseAgency.objects.filter(case=case).exists()

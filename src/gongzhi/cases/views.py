@@ -19,7 +19,7 @@ from gongzhi.territory.models import Level, Unit
 
 from . import rates, routing, services, similarity, workflow
 from .forms import RateForm, RecordForm, ReportForm
-from .models import OPEN_STATUSES, Case, CaseAgency, Channel, PhotoKind, RateDimension, Status
+from .models import OPEN_STATUSES, Case, CaseAgency, Channel, Notification, PhotoKind, RateDimension, Status
 from .photos import store_photos
 
 LIST_RELATED = ("category__parent", "grid")
@@ -119,6 +119,13 @@ def inbox(request):
         return redirect("cases:mine")
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]
     now = timezone.now()
+    query = request.GET.get("q", "").strip()
+    if query:
+        # A case number finds the case wherever it is in the person's scope.
+        found = Case.objects.visible_to(request.user).filter(number=query).first()
+        if found:
+            return redirect("cases:detail", number=found.number)
+        messages.info(request, _("No case numbered %(number)s in your scope.") % {"number": query})
     cases = INBOX_TABS[tab][1](Case.objects.visible_to(request.user), request.user, now).select_related(*LIST_RELATED)
     rows, next_cursor = cursor_page(cases, request.GET.get("after"))
     return render(request, "cases/inbox.html", {
@@ -246,3 +253,14 @@ def photo(request, number, token, size):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    mine = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("cases:notifications")
+    rows, next_cursor = cursor_page(mine.select_related("case"), request.GET.get("after"))
+    return render(request, "cases/notifications.html", {"notices": rows, "next_cursor": next_cursor})

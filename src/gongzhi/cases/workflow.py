@@ -148,6 +148,7 @@ def _links_of(case, actor):
 def _solve_on_spot(case, actor, now, **unused):
     _respond(case, now)
     case.status, case.closed_at = S.CLOSED, now
+    return {"duplicates_closed": _close_duplicates(case, actor, now)}
 
 
 def _dispatch(case, actor, now, agency=None, **unused):
@@ -204,14 +205,18 @@ def _feed_back(case, actor, now, **unused):
 
 def _verify(case, actor, now, **unused):
     case.status, case.closed_at = S.CLOSED, now
-    # Every reporter of a merged duplicate is answered with the main case.
+    return {"duplicates_closed": _close_duplicates(case, actor, now)}
+
+
+def _close_duplicates(case, actor, now):
+    """Close the reports merged into ``case``: every reporter is answered with the main case."""
     duplicates = list(case.duplicates.select_for_update().filter(status=S.MERGED))
     for dup in duplicates:
         dup.status, dup.closed_at, dup.version = S.CLOSED, now, dup.version + 1
         dup.save(update_fields=["status", "closed_at", "version"])
         TimelineEntry.objects.create(case=dup, move="verify", actor=actor, at=now, status_before=S.MERGED,
                                      status_after=S.CLOSED, details={"with_main_case": case.number})
-    return {"duplicates_closed": [d.number for d in duplicates]}
+    return [d.number for d in duplicates]
 
 
 def _send_back(case, actor, now, **unused):

@@ -3,6 +3,12 @@ from django.conf import settings
 
 def site(request):
     context = {"DEMO_MODE": settings.DEMO_MODE}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from gongzhi.cases.models import Notification
+
+        # One indexed count per page: (user, read_at) is the notification inbox index.
+        context["UNREAD_NOTICES"] = Notification.objects.filter(user=user, read_at__isnull=True).count()
     if settings.DEMO_MODE:
         from gongzhi.demo.builder import DEMO_PASSWORD, demo_logins
 

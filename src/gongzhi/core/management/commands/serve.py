@@ -1,3 +1,8 @@
+import argparse
+import logging
+import threading
+import time
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -8,9 +13,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument(
+            "--tick", action=argparse.BooleanOptionalAction, default=None,
+            help="Run `gongzhi tick` every minute inside the server (default: on in demo mode; "
+                 "in production run the tick from cron instead).",
+        )
 
-    def handle(self, *args, bind, workers, **options):
+    def handle(self, *args, bind, workers, tick, **options):
         from gunicorn.app.wsgiapp import WSGIApplication
+
+        if tick if tick is not None else settings.DEMO_MODE:
+            threading.Thread(target=self.tick_forever, name="gongzhi-tick", daemon=True).start()
 
         class App(WSGIApplication):
             def __init__(self, options):
@@ -36,3 +49,21 @@ class Command(BaseCommand):
             # Log the path without the query string: personal data must never reach logs.
             "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
         }).run()
+
+    @staticmethod
+    def tick_forever():
+        from django.db import close_old_connections
+
+        from gongzhi.cases import deadlines, rates
+
+        log = logging.getLogger("gongzhi.tick")
+        while True:
+            time.sleep(60)
+            try:
+                sent = deadlines.run()
+                rates.refresh_recent()
+                log.info("tick %s", sent)
+            except Exception:  # keep ticking; the next minute may succeed
+                log.exception("tick failed")
+            finally:
+                close_old_connections()
