@@ -8,5 +8,5 @@ def install_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0001_initial")]
+    dependencies = [("cases", "0002_initial")]
     operations = [migrations.RunPython(install_defaults, migrations.RunPython.noop)]
