@@ -232,3 +232,12 @@ def test_cases_move_with_their_grid(cw):
     cw.grid_a.refresh_from_db()
     assert case.grid_code == cw.grid_a.code
     assert Case.objects.visible_to(cw.worker_a).filter(pk=case.pk).exists()
+
+
+def test_the_dispatcher_corrects_the_category_and_its_time_limits_apply(cw):
+    case = report(cw)
+    fire = Category.objects.get(code="0501")  # 消防通道堵塞: 2 hours
+    case = move(case, "dispatch", cw.worker_a, agency=cw.agencies[2], category=fire)
+    assert case.category == fire
+    assert case.resolve_by - case.created_at == datetime.timedelta(hours=fire.resolve_hours)
+    assert case.timeline.get(move="dispatch").details["category_before"] == cw.category.pk

@@ -18,8 +18,8 @@ from gongzhi.people.models import Agency, Role
 from gongzhi.territory.models import Level, Unit
 
 from . import rates, routing, services, similarity, workflow
-from .forms import RateForm, RecordForm, ReportForm
-from .models import OPEN_STATUSES, Case, CaseAgency, Channel, Notification, PhotoKind, RateDimension, Status
+from .forms import RateForm, RecordForm, ReportForm, category_choices
+from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, Notification, PhotoKind, RateDimension, Status
 from .photos import store_photos
 
 LIST_RELATED = ("category__parent", "grid")
@@ -154,6 +154,7 @@ def detail(request, number):
         context["agencies"] = Agency.objects.visible_to(request.user).order_by("kind", "name")
         context["suggestion"] = routing.suggest(f"{case.title} {case.description}", district=case.grid)
         context["default_agency"] = routing.default_agency(case.category, case.grid)
+        context["category_choices"] = category_choices()
     if "merge" in moves:
         context["similar"] = similarity.similar_open_cases(case)
     return render(request, "cases/detail.html", context)
@@ -167,6 +168,8 @@ def move(request, number, name):
         raise Http404
     params = {}
     try:
+        if name in ("dispatch", "whistle") and request.POST.get("category"):
+            params["category"] = get_object_or_404(Category.objects.visible_to(request.user), pk=request.POST["category"])
         if name == "dispatch":
             params["agency"] = get_object_or_404(Agency.objects.visible_to(request.user), pk=request.POST.get("agency") or 0)
         elif name == "whistle":

@@ -151,26 +151,41 @@ def _solve_on_spot(case, actor, now, **unused):
     return {"duplicates_closed": _close_duplicates(case, actor, now)}
 
 
-def _dispatch(case, actor, now, agency=None, **unused):
+def _recategorize(case, category):
+    """The person dispatching confirms or corrects the 小类; its time limits then apply."""
+    if category is None or category.pk == case.category_id:
+        return {}
+    if category.parent_id is None or not category.active:
+        raise DomainError(_("Choose an active minor category (小类)."), code="category", field="category")
+    before = case.category_id
+    case.category = category
+    case.respond_by = case.created_at + datetime.timedelta(hours=category.response_hours)
+    case.resolve_by = case.created_at + datetime.timedelta(hours=category.resolve_hours)
+    return {"category_before": before, "category": category.pk}
+
+
+def _dispatch(case, actor, now, agency=None, category=None, **unused):
     if not isinstance(agency, Agency):
         raise DomainError(_("Choose the agency to dispatch to."), code="agency_required", field="agency")
+    changed = _recategorize(case, category)
     CaseAgency.objects.create(case=case, agency=agency, summoned_at=now)
     _respond(case, now)
     case.status = S.DISPATCHED
-    return {"agency": agency.pk}
+    return {"agency": agency.pk, **changed}
 
 
-def _whistle(case, actor, now, agencies=(), **unused):
+def _whistle(case, actor, now, agencies=(), category=None, **unused):
     agencies = list({a.pk: a for a in agencies}.values())
     if not agencies:
         raise DomainError(_("Summon at least one agency."), code="agency_required", field="agencies")
+    changed = _recategorize(case, category)
     report_by = now + datetime.timedelta(minutes=WHISTLE_REPORT_MINUTES)
     CaseAgency.objects.bulk_create([
         CaseAgency(case=case, agency=a, whistled=True, summoned_at=now, report_by=report_by) for a in agencies
     ])
     _respond(case, now)
     case.status = S.WHISTLED
-    return {"agencies": [a.pk for a in agencies]}
+    return {"agencies": [a.pk for a in agencies], **changed}
 
 
 def _merge(case, actor, now, main_case=None, **unused):
