@@ -34,9 +34,11 @@ def report_form(cw, **extra):
 def test_an_anonymous_resident_reports_with_a_phone_and_gets_a_number(client, cw, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     response = client.post(reverse("cases:report"), report_form(cw, photos=[jpeg()]))
-    assert response.status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("cases:reported")
     case = Case.objects.get()
-    assert case.number in response.content.decode()
+    assert case.number in client.get(reverse("cases:reported")).content.decode()
+    client.get(reverse("cases:reported"))  # reloading the thank-you page reports nothing again
+    assert Case.objects.count() == 1
     assert case.reporter is None and case.contact_phone == "13800001111" and case.photos.count() == 1
 
 

@@ -108,5 +108,5 @@ def test_a_reopened_case_leaves_the_rates_until_rated_again(cw, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         workflow.perform(case.pk, "rate", cw.reporter, rating="unsatisfied", solved=False)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.perform(case.pk, "reopen", cw.reporter)
+        workflow.perform(case.pk, "reopen", cw.reporter, note="没修好")
     assert cw.grid_a.code not in by_key(RateDimension.GRID)

@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from gongzhi.cases import services, workflow
 from gongzhi.cases.defaults import install
@@ -96,19 +97,19 @@ def test_a_whistle_with_three_agencies_closes_only_when_all_have_fed_back(cw):
 def test_an_unsatisfied_rating_may_reopen_the_case_once(cw):
     case = move(report(cw), "solve_on_spot", cw.worker_a, note="已答复")
     case = move(case, "rate", cw.reporter, rating="unsatisfied", comment="没修好")
-    case = move(case, "reopen", cw.reporter)
+    case = move(case, "reopen", cw.reporter, note="还是没修好")
     assert case.status == Status.REGISTERED and case.reopen_count == 1
     case = move(case, "solve_on_spot", cw.worker_a, note="再次处理")
     case = move(case, "rate", cw.reporter, rating="unsatisfied")
     with refused("as often as the rules allow"):
-        move(case, "reopen", cw.reporter)
+        move(case, "reopen", cw.reporter, note="还是没修好")
 
 
 def test_a_satisfied_case_cannot_be_reopened(cw):
     case = move(report(cw), "solve_on_spot", cw.worker_a, note="已答复")
     case = move(case, "rate", cw.reporter, rating="satisfied")
     with refused("rated unsatisfied"):
-        move(case, "reopen", cw.reporter)
+        move(case, "reopen", cw.reporter, note="还是没修好")
 
 
 def test_send_back_returns_a_fed_back_case_to_the_agency(cw):
@@ -241,3 +242,21 @@ def test_the_dispatcher_corrects_the_category_and_its_time_limits_apply(cw):
     assert case.category == fire
     assert case.resolve_by - case.created_at == datetime.timedelta(hours=fire.resolve_hours)
     assert case.timeline.get(move="dispatch").details["category_before"] == cw.category.pk
+
+
+def test_a_reopened_case_gets_new_deadlines_and_needs_a_reason(cw):
+    case = move(report(cw, now=timezone.now() - datetime.timedelta(days=30)), "solve_on_spot", cw.worker_a, note="已答复")
+    case = move(case, "rate", cw.reporter, rating="unsatisfied", solved=False)
+    with refused("say why"):
+        move(case, "reopen", cw.reporter)
+    case = move(case, "reopen", cw.reporter, note="还是坏的")
+    assert case.resolve_by > timezone.now()
+    assert case.resolve_by - timezone.now() <= datetime.timedelta(hours=cw.category.resolve_hours)
+
+
+def test_nobody_is_notified_of_their_own_move(cw, django_capture_on_commit_callbacks):
+    from gongzhi.cases.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(cw, reporter=None, recorded_by=cw.worker_a, channel=Channel.PATROL)
+    assert not Notification.objects.filter(case=case, user=cw.worker_a).exists()

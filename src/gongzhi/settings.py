@@ -197,6 +197,13 @@ if len(CASE_RATE_WEIGHTS) != 3 or abs(sum(CASE_RATE_WEIGHTS) - 1) > 1e-9:
 # Duplicate suggestions: open cases within this many metres.
 CASE_DUPLICATE_DISTANCE_M = int(env("CASE_DUPLICATE_DISTANCE_M", "200"))
 
+from django.contrib.messages import constants as message_constants  # noqa: E402
+
+MESSAGE_TAGS = {message_constants.ERROR: "danger"}  # Bootstrap's name for it
+# A tile server for the maps (e.g. https://tiles.example.cn/{z}/{x}/{y}.png); none by default,
+# so maps draw the grids on a blank base and work without any outside service.
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # Personal data never goes to logs: log lines carry ids, not values.

@@ -50,9 +50,18 @@ def grid_workers(case):
 
 
 def agency_staff(case, agency_ids=None):
+    """The agencies' professional grid workers over this grid; an agency with
+    nobody over it is told as a whole, so that every dispatch reaches someone."""
     if agency_ids is None:
         agency_ids = list(case.agency_links.filter(returned_at__isnull=True).values_list("agency_id", flat=True))
-    return people_with_role(case, [Role.PROFESSIONAL_GRID_WORKER], agency_ids)
+    people = set()
+    for agency_id in agency_ids:
+        covering = people_with_role(case, [Role.PROFESSIONAL_GRID_WORKER], [agency_id])
+        if not covering:
+            covering = set(RoleAssignment.objects.filter(role=Role.PROFESSIONAL_GRID_WORKER, agency_id=agency_id)
+                           .values_list("user_id", flat=True))
+        people |= covering
+    return people
 
 
 def reporters(case):
@@ -103,11 +112,11 @@ def deliver(case, event_key, event, user_ids):
     return len(new_ids)
 
 
-def announce(case_id, event_key, event, details=None):
-    """Send the event's notices once the current transaction commits."""
+def announce(case_id, event_key, event, details=None, actor_id=None):
+    """Send the event's notices once the current transaction commits (not to the one who acted)."""
 
     def send():
         case = Case.objects.get(pk=case_id)
-        deliver(case, event_key, event, recipients_for_move(case, event, details or {}))
+        deliver(case, event_key, event, recipients_for_move(case, event, details or {}) - {actor_id})
 
     transaction.on_commit(send)

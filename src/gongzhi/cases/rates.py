@@ -21,6 +21,9 @@ from django.utils import timezone
 from .models import Case, CaseAgency, RateDimension, RateRollup, Rating
 
 BASICALLY_WEIGHT = 0.9
+# Fewer rated cases than this and a unit is listed but not ranked: one happy
+# resident must not put a grid at the top.
+MIN_RATED_TO_RANK = 5
 UNIT_KEY_LENGTH = {RateDimension.DISTRICT: 6, RateDimension.STREET: 9, RateDimension.COMMUNITY: 12, RateDimension.GRID: 15}
 
 
@@ -141,3 +144,15 @@ def overall(month=None):
 def months():
     """The months that have roll-ups, newest first (a small table)."""
     return list(RateRollup.objects.order_by("-month").values_list("month", flat=True).distinct())
+
+
+def ranks(ranked):
+    """(rank, key, rates) rows: equal composites share a rank; too few ratings get no rank."""
+    rows, rank, last = [], 0, None
+    for position, (key, r) in enumerate((kv for kv in ranked if kv[1].total >= MIN_RATED_TO_RANK), 1):
+        score = round(r.composite, 6)
+        if score != last:
+            rank, last = position, score
+        rows.append((rank, key, r))
+    rows += [(None, key, r) for key, r in ranked if r.total < MIN_RATED_TO_RANK]
+    return rows

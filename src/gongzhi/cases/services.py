@@ -68,5 +68,6 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
                                          status_before="", status_after=case.status, details={"channel": channel})
     if photos:
         store_photos(case, photos, uploaded_by=recorded_by or reporter)
-    notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", "register")
+    notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", "register",
+                    actor_id=(recorded_by or reporter).pk if (recorded_by or reporter) else None)
     return case

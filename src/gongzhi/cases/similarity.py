@@ -105,6 +105,9 @@ def candidates(case, *, now=None):
     return qs.select_related("category__parent", "grid").order_by("-created_at", "-id")[:MAX_CANDIDATES]
 
 
+NEAR_MIN_TEXT_SCORE = 0.15
+
+
 def similar_open_cases(case, *, within_m=None, limit=5, min_text_score=0.35, now=None):
     """Open cases that may be the same problem as ``case``, best first (at most ``limit``)."""
     if within_m is None:
@@ -141,7 +144,11 @@ def similar_open_cases(case, *, within_m=None, limit=5, min_text_score=0.35, now
     text_scores = np.clip(text_scores, 0.0, 1.0)
     alike = text_scores >= min_text_score
 
-    picked = np.flatnonzero(near | alike)
+    # Being near is not enough on its own (a street has many problems): a near
+    # case must also be of the same 小类 or share some wording.
+    same_category = np.array([c.category_id == case.category_id for c in others], dtype=bool)
+    related = same_category | (text_scores >= NEAR_MIN_TEXT_SCORE)
+    picked = np.flatnonzero((near & related) | alike)
     scores = text_scores + np.where(near, closeness, 0.0)
     # Best first; ties keep the candidates' order (most recent first).
     picked = picked[np.argsort(-scores[picked], kind="stable")][:limit]

@@ -5,11 +5,13 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("report/", views.report, name="report"),
+    path("report/thanks/", views.reported, name="reported"),
     path("record/", views.record, name="record"),
     path("mine/", views.mine, name="mine"),
     path("inbox/", views.inbox, name="inbox"),
     path("rates/", views.rates_page, name="rates"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/open/", views.open_notification, name="open-notification"),
     path("report/grids.json", views.report_map, name="report-map"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/photos/<str:token>/<str:size>/", views.photo, name="photo"),

@@ -49,8 +49,18 @@ def report(request):
             if user:
                 messages.success(request, _("Thank you. Your problem is registered as %(number)s.") % {"number": case.number})
                 return redirect("cases:detail", number=case.number)
-            return render(request, "cases/reported.html", {"case": case})
+            # Post/redirect/get: reloading the thank-you page must not report again.
+            request.session["reported_number"] = case.number
+            return redirect("cases:reported")
     return render(request, "cases/report.html", {"form": form})
+
+
+@require_GET
+def reported(request):
+    number = request.session.get("reported_number")
+    if not number:
+        return redirect("cases:report")
+    return render(request, "cases/reported.html", {"number": number})
 
 
 @login_required
@@ -142,9 +152,15 @@ def _case_for(request, number):
 def detail(request, number):
     case = _case_for(request, number)
     moves = workflow.allowed_moves(case, request.user)
+    timeline = list(case.timeline.select_related("actor"))
+    agency_ids = {e.details.get("agency") for e in timeline} | {a for e in timeline for a in e.details.get("agencies", [])}
+    agency_names = dict(Agency.objects.filter(pk__in=[a for a in agency_ids if a]).values_list("pk", "name"))
+    for entry in timeline:
+        named = [entry.details.get("agency")] + entry.details.get("agencies", [])
+        entry.agency_names = "、".join(agency_names.get(a, "") for a in named if a)
     context = {
         "case": case, "moves": moves,
-        "timeline": case.timeline.select_related("actor"),
+        "timeline": timeline,
         "photos": case.photos.all(),
         "links": case.agency_links.select_related("agency"),
         "now": timezone.now(),
@@ -182,9 +198,10 @@ def move(request, number, name):
                 raise DomainError(_("Choose how satisfied you are and whether it was solved."))
             params.update(form.cleaned_data)
         version = request.POST.get("version")
+        note = request.POST.get("comment", "") if name == "rate" else request.POST.get("note", "")
         # The move and its result photos are one write: both land or neither does.
         with transaction.atomic():
-            workflow.perform(case.pk, name, request.user, note=request.POST.get("note", ""),
+            workflow.perform(case.pk, name, request.user, note=note,
                              expected_version=int(version) if version and version.isdigit() else None, **params)
             if request.FILES.getlist("photos"):
                 store_photos(case, request.FILES.getlist("photos"), uploaded_by=request.user, kind=PhotoKind.RESULT)
@@ -213,8 +230,8 @@ def rates_page(request):
             month = None
     ranked = rates.ranking(dimension, month=month)
     names = _names(dimension, [key for key, _r in ranked])
-    rows = [(i + 1, names.get(key, key), key, r) for i, (key, r) in enumerate(ranked)]
-    top = rows[:20]
+    rows = [(rank, names.get(key, key), key, r) for rank, key, r in rates.ranks(ranked)]
+    top = [row for row in rows if row[0]][:20]
     chart = {
         "names": [name for _rank, name, _key, _r in top],
         "series": [
@@ -225,7 +242,8 @@ def rates_page(request):
     }
     return render(request, "cases/rates.html", {
         "rows": rows, "dimension": dimension, "dimensions": RateDimension.choices, "month": month,
-        "months": rates.months(), "overall": rates.overall(month), "chart": chart,
+        "months": sorted(set(rates.months()) | ({month} if month else set()), reverse=True),
+        "overall": rates.overall(month), "chart": chart, "min_rated": rates.MIN_RATED_TO_RANK,
     })
 
 
@@ -267,3 +285,13 @@ def notifications(request):
         return redirect("cases:notifications")
     rows, next_cursor = cursor_page(mine.select_related("case"), request.GET.get("after"))
     return render(request, "cases/notifications.html", {"notices": rows, "next_cursor": next_cursor})
+
+
+@login_required
+@require_POST
+def open_notification(request, pk):
+    notice = get_object_or_404(Notification.objects.filter(user=request.user).select_related("case"), pk=pk)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return redirect("cases:detail", number=notice.case.number)

@@ -64,7 +64,7 @@ MOVES = {
     "verify": Move(_("Verify and close"), (S.FED_BACK,), "territory", GRID),
     "send_back": Move(_("Not solved: send back"), (S.FED_BACK,), "territory", GRID, needs_note=True),
     "rate": Move(_("Rate"), (S.CLOSED,), "reporter"),
-    "reopen": Move(_("Reopen"), (S.RATED,), "reporter"),
+    "reopen": Move(_("Reopen"), (S.RATED,), "reporter", needs_note=True),
     "urge": Move(_("Urge (催办)"), OPEN, "territory", SUPERVISORS, needs_note=True),
     "supervise": Move(_("Supervise (督办)"), OPEN, "territory", SUPERVISORS, needs_note=True),
 }
@@ -129,7 +129,7 @@ def perform(case_id, move_name, actor, *, expected_version=None, note="", now=No
     case.save()
     entry = TimelineEntry.objects.create(case=case, move=move_name, actor=actor, at=now, note=note,
                                          status_before=before, status_after=case.status, details=details)
-    notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", move_name, details)
+    notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", move_name, details, actor_id=actor.pk)
     if move_name in ("rate", "reopen"):
         case_id = case.pk
         transaction.on_commit(lambda: rates.refresh_for_case(Case.objects.get(pk=case_id)))
@@ -239,7 +239,8 @@ def _send_back(case, actor, now, **unused):
     case.status = S.HANDLING if not case.agency_links.filter(whistled=True).exists() else S.WHISTLED
 
 
-def _rate(case, actor, now, rating=None, solved=True, comment="", **unused):
+def _rate(case, actor, now, rating=None, solved=True, comment="", note="", **unused):
+    comment = comment or note
     if rating not in Rating.values:
         raise DomainError(_("Choose satisfied, basically satisfied or unsatisfied."), code="rating_required", field="rating")
     solved = bool(solved)
@@ -257,6 +258,9 @@ def _reopen(case, actor, now, **unused):
         raise DomainError(_("This case has been reopened as often as the rules allow."), code="reopen_limit")
     case.reopen_count += 1
     case.closed_at = None
+    # The reopened case gets its time again, counted from now.
+    case.respond_by = now + datetime.timedelta(hours=case.category.response_hours)
+    case.resolve_by = now + datetime.timedelta(hours=case.category.resolve_hours)
     # A reopened case leaves the rates until it is rated again.
     case.rating, case.rating_solved, case.rated_at = "", None, None
     case.status = S.REGISTERED

@@ -2,7 +2,7 @@ from django.conf import settings
 
 
 def site(request):
-    context = {"DEMO_MODE": settings.DEMO_MODE}
+    context = {"DEMO_MODE": settings.DEMO_MODE, "MAP_TILE_URL": settings.MAP_TILE_URL}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from gongzhi.cases.models import Notification

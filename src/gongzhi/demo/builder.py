@@ -454,11 +454,16 @@ class DemoBuilder:
         password = make_password(DEMO_PASSWORD)
         named = {}
         # The demo grid worker is the one who looks after 龙城一号小区.
-        longcheng = Estate.objects.get(name="龙城一号小区").grid_id
+        # The demo grid worker looks after 龙城一号小区; the demo secretary and
+        # street admin are the ones above that grid, so their pages connect.
+        longcheng = Estate.objects.select_related("grid").get(name="龙城一号小区").grid
         firsts = {}
         for entry in pending:
             user, role, units = entry[0], entry[1], entry[2]
-            if role == Role.GRID_WORKER and any(u.pk == longcheng for u in units):
+            above = any(longcheng.code.startswith(u.code) for u in units)
+            if role == Role.GRID_WORKER and any(u.pk == longcheng.pk for u in units):
+                firsts[role] = user
+            elif role in (Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN) and above:
                 firsts[role] = user
             firsts.setdefault(role, user)
         for role, username in DEMO_LOGINS:

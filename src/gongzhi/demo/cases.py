@@ -104,14 +104,19 @@ class CaseBuilder:
             )
             cases.append(case)
         Case.objects.bulk_create(cases, batch_size=1000)
-        for year, last in counters.items():
-            CaseCounter.objects.update_or_create(year=year, defaults={"last": last})
 
         links, entries, ratings = [], [], []
         for case in cases:
             self._life(case, workers.get(case.grid_id), agency_for[case.category_id], staff, links, entries, ratings)
+        current = self._current_work(categories, counters, workers, agencies, staff)
+        for case, force, agency in current:
+            self._life(case, workers.get(case.grid_id), [agency] if agency else agency_for[case.category_id],
+                       staff, links, entries, ratings, force=force)
+        cases += [c for c, _f, _a in current]
         Case.objects.bulk_update(cases, ["status", "responded_at", "closed_at", "rating", "rating_solved", "rated_at",
                                          "reopen_count", "version"], batch_size=1000)
+        for year, last in counters.items():
+            CaseCounter.objects.update_or_create(year=year, defaults={"last": last})
         CaseAgency.objects.bulk_create(links, batch_size=2000)
         TimelineEntry.objects.bulk_create(entries, batch_size=2000)
         CaseRating.objects.bulk_create(ratings, batch_size=2000)
@@ -120,8 +125,47 @@ class CaseBuilder:
             rates.refresh_month(month)
         return cases
 
-    def _life(self, case, worker, candidates, staff, links, entries, ratings):
-        """Play one case's life forward from its creation, up to now."""
+    def _current_work(self, categories, counters, workers, agencies, staff):
+        """Open cases where the demo logins will look first: something in every inbox tab."""
+        rng, now = self.rng, self.now
+        demo = dict(User.objects.filter(username__in=["demo-grid", "demo-pro", "demo-secretary"]).values_list("username", "pk"))
+        grid_ids = list(RoleAssignment.units.through.objects.filter(
+            roleassignment__user_id=demo.get("demo-grid"), roleassignment__role=Role.GRID_WORKER).values_list("unit_id", flat=True))
+        pro = RoleAssignment.objects.filter(user_id=demo.get("demo-pro"), role=Role.PROFESSIONAL_GRID_WORKER).first()
+        pro_grids = list(pro.units.values_list("pk", flat=True)) if pro else []
+        general = [c for c in categories if c.resolve_hours >= 7 * 24] or categories
+        grids = {g.pk: g for g in self.world.grids}
+        plan = []  # (grid id, hours ago, status to stop at, agency)
+        for hours, force in ((2, Status.REGISTERED), (5, Status.REGISTERED), (20, Status.REGISTERED),
+                             (40, Status.FED_BACK), (70, Status.FED_BACK), (24 * 10, Status.REGISTERED)):
+            plan.append((rng.choice(grid_ids), hours, force, None))
+        for hours, force in ((3, Status.DISPATCHED), (26, Status.DISPATCHED), (50, Status.HANDLING), (24 * 9, Status.HANDLING)):
+            plan.append((rng.choice(pro_grids), hours, force, pro.agency if pro else None))
+        out = []
+        for grid_id, hours, force, agency in plan:
+            if grid_id not in grids:
+                continue
+            grid, category = grids[grid_id], rng.choice(general)
+            created = now - datetime.timedelta(hours=hours, minutes=rng.randint(0, 50))
+            micro = rng.choice(self.world.micro_grids_by_grid[grid_id])
+            (west, south), (east, _s), (_e, north) = micro.boundary["coordinates"][0][:3]
+            title, description = rng.choice(WORDING.get(category.code, WORDING["9901"]))
+            year = timezone.localtime(created).year
+            counters[year] += 1
+            case = Case(
+                number=f"{year}-{counters[year]:06d}", title=title, description=description, category=category,
+                channel=Channel.PATROL, grid=grid, micro_grid=micro, grid_code=grid.code,
+                lat=(south + north) / 2, lng=(west + east) / 2, contact_phone=self.fake.phone_number(),
+                recorded_by_id=workers.get(grid_id), created_at=created,
+                respond_by=created + datetime.timedelta(hours=category.response_hours),
+                resolve_by=created + datetime.timedelta(hours=category.resolve_hours),
+            )
+            out.append((case, force, agency))
+        Case.objects.bulk_create([c for c, _f, _a in out])
+        return out
+
+    def _life(self, case, worker, candidates, staff, links, entries, ratings, force=None):
+        """Play one case's life forward from its creation, up to now (or up to ``force``, a status)."""
         rng, now = self.rng, self.now
         t = case.created_at
         version = 0
@@ -148,6 +192,10 @@ class CaseBuilder:
             open_until = rng.choice([Status.REGISTERED, Status.DISPATCHED, Status.HANDLING])
         elif rng.random() < 0.015:
             open_until = rng.choice([Status.DISPATCHED, Status.HANDLING])
+        if force:
+            path, open_until = "dispatch", None
+            if force == Status.REGISTERED:
+                open_until = Status.REGISTERED
         if open_until == Status.REGISTERED:
             case.status = Status.REGISTERED
             case.version = version
@@ -167,12 +215,16 @@ class CaseBuilder:
                                         report_by=t + datetime.timedelta(minutes=30) if whistled else None,
                                         reported_at=t + datetime.timedelta(minutes=rng.randint(5, 40)) if whistled else None,
                                         accepted_at=t + datetime.timedelta(minutes=rng.randint(10, 240))))
+            if force == Status.DISPATCHED:
+                case.status, case.version = Status.DISPATCHED, version
+                links[-1].accepted_at = None
+                return
             if not whistled:
                 step("accept", clerk_of[agencies[0].pk], rng.randint(10, 240), Status.DISPATCHED, Status.HANDLING)
             else:
                 for a in agencies:
                     step("report", clerk_of[a.pk], rng.randint(3, 20), Status.WHISTLED, Status.WHISTLED)
-            if open_until in (Status.DISPATCHED, Status.HANDLING):
+            if open_until in (Status.DISPATCHED, Status.HANDLING) or force == Status.HANDLING:
                 case.status = Status.WHISTLED if whistled else Status.HANDLING
                 case.version = version
                 return
@@ -183,6 +235,9 @@ class CaseBuilder:
                      Status.WHISTLED if whistled else Status.HANDLING,
                      Status.FED_BACK if last or not whistled else Status.WHISTLED, note="已处理完毕。")
                 links[-len(agencies) + i].fed_back_at = t
+            if force == Status.FED_BACK:
+                case.status, case.version = Status.FED_BACK, version
+                return
             step("verify", worker, rng.randint(30, 600), Status.FED_BACK, Status.CLOSED, note="经现场核查，问题已解决。")
             case.closed_at = t
         case.status = Status.CLOSED

@@ -20,3 +20,10 @@ def move_label(name):
     from gongzhi.cases.workflow import MOVES
 
     return MOVES[name].label if name in MOVES else name
+
+
+@register.filter
+def rating_label(value):
+    from gongzhi.cases.models import Rating
+
+    return Rating(value).label if value in Rating.values else ""
