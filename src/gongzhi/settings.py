@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gongzhi.territory",
     "gongzhi.party",
     "gongzhi.cases",
+    "gongzhi.api",
     "gongzhi.dashboard",
     "gongzhi.demo",
 ]

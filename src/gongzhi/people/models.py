@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     RESIDENT = "resident", _("Resident")
     ENTERPRISE_LIAISON = "enterprise_liaison", _("Enterprise liaison")
     PARK_STAFF = "park_staff", _("Park service staff")
+    # An account for another system (a hotline, an Open311 client): its scope says where it may report.
+    MACHINE_CLIENT = "machine_client", _("Machine client")
 
 
 # Roles that keep the territory's ledgers (residents, households, buildings):
