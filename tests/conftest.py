@@ -100,3 +100,11 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    # Rate-limit counters live in the cache; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",
     "gongzhi.core",
     "gongzhi.people",
     "gongzhi.territory",
@@ -195,6 +196,9 @@ CASE_MAX_REOPENS = int(env("CASE_MAX_REOPENS", "1"))
 CASE_RATE_WEIGHTS = tuple(float(w) for w in env("CASE_RATE_WEIGHTS", "0.1,0.5,0.4").split(","))
 if len(CASE_RATE_WEIGHTS) != 3 or abs(sum(CASE_RATE_WEIGHTS) - 1) > 1e-9:
     raise ImproperlyConfigured("GONGZHI_CASE_RATE_WEIGHTS must be three weights adding up to 1, e.g. 0.1,0.5,0.4")
+# Intake rate limits ("count/second|minute|hour|day"): anonymous by address, signed-in by account.
+INTAKE_RATE_ANONYMOUS = env("INTAKE_RATE_ANONYMOUS", "20/hour")
+INTAKE_RATE_TOKEN = env("INTAKE_RATE_TOKEN", "600/hour")
 # Duplicate suggestions: open cases within this many metres.
 CASE_DUPLICATE_DISTANCE_M = int(env("CASE_DUPLICATE_DISTANCE_M", "200"))
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from gongzhi.api import v1 as api_v1
+from gongzhi.api import views as api_views
 from gongzhi.dashboard import views as dashboard_views
 
 urlpatterns = [
@@ -14,5 +16,9 @@ urlpatterns = [
     path("territory/", include("gongzhi.territory.urls")),
     path("party/", include("gongzhi.party.urls")),
     path("cases/", include("gongzhi.cases.urls")),
+    path("api/v1/", api_v1.api.urls),
+    path("api/docs", api_v1.docs_page, name="api-docs"),
+    path("api/tokens/", api_views.tokens, name="api-tokens"),
+    path("open311/v2/", include("gongzhi.api.open311")),
     path("admin/", admin.site.urls),
 ]

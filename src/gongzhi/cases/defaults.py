@@ -27,12 +27,46 @@ CATEGORIES = [
 ]
 
 
+YES_NO = [{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}]
+
+# Extra questions some 小类 ask (Open311 service attributes):
+# 小类 code → [(code, datatype, required, question, [{"key", "name"}])], in order.
+ATTRIBUTES = {
+    "0101": [("waste_kinds", "multivaluelist", False, "垃圾种类",
+              [{"key": "household", "name": "生活垃圾"}, {"key": "construction", "name": "建筑垃圾"},
+               {"key": "bulky", "name": "大件垃圾"}])],
+    "0203": [("elevator_stopped", "singlevaluelist", True, "是否困人", YES_NO)],
+    "0601": [("households", "number", False, "影响户数", [])],
+}
+
+
 def install(Category):
-    """Create the default tree where its codes are missing (idempotent)."""
+    """Create the default tree, and its attributes, where their codes are missing (idempotent)."""
     for code, name, minors in CATEGORIES:
         major, _ = Category.objects.get_or_create(code=code, defaults={"name": name})
         for minor_code, minor_name, agency, respond, resolve in minors:
             Category.objects.get_or_create(code=minor_code, defaults={
                 "name": minor_name, "parent": major, "default_agency_kind": agency,
                 "response_hours": respond, "resolve_hours": resolve,
+            })
+    # The attribute model of the same registry as ``Category``: the real one,
+    # or the historical one of a migration (absent before 0004 created it).
+    try:
+        CategoryAttribute = Category._meta.apps.get_model("cases", "CategoryAttribute")
+    except LookupError:
+        return
+    install_attributes(Category, CategoryAttribute)
+
+
+def install_attributes(Category, CategoryAttribute):
+    """Create the default attributes of the default 小类 that exist (idempotent)."""
+    categories = Category.objects.in_bulk(list(ATTRIBUTES), field_name="code")
+    for category_code, attributes in ATTRIBUTES.items():
+        category = categories.get(category_code)
+        if category is None:
+            continue
+        for order, (code, datatype, required, question, values) in enumerate(attributes, 1):
+            CategoryAttribute.objects.get_or_create(category=category, code=code, defaults={
+                "datatype": datatype, "required": required, "description": question,
+                "order": order, "values": values,
             })

@@ -115,6 +115,8 @@ class Case(models.Model):
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     # Bumped by every move: a move made on a stale copy is refused (optimistic lock).
     version = models.PositiveIntegerField(default=0)
+    # Answers to the category's extra questions (CategoryAttribute), by attribute code.
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -268,3 +270,48 @@ class RateRollup(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "dimension", "key"], name="rate_rollup_unique")]
         indexes = [models.Index(fields=["dimension", "month"], name="rate_rollup_dimension_month")]
+
+
+class AttributeType(models.TextChoices):
+    """The datatypes of Open311 GeoReport v2 service attributes."""
+
+    STRING = "string", _("Short text")
+    NUMBER = "number", _("Number")
+    DATETIME = "datetime", _("Date and time")
+    TEXT = "text", _("Long text")
+    SINGLE = "singlevaluelist", _("One of a list")
+    MULTI = "multivaluelist", _("Several of a list")
+
+
+class CategoryAttributeQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q()  # open like the category tree it belongs to
+
+
+class CategoryAttribute(models.Model):
+    """An extra question a 小类 asks when a problem is reported (an Open311 service attribute).
+
+    ``values`` lists the choices of a (single|multi)valuelist as [{"key": ..., "name": ...}].
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="attributes", verbose_name=_("category"))
+    code = models.CharField(_("code"), max_length=50)
+    datatype = models.CharField(_("datatype"), max_length=20, choices=AttributeType.choices, default=AttributeType.STRING)
+    required = models.BooleanField(_("required"), default=False)
+    description = models.CharField(_("question"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    values = models.JSONField(_("choices"), default=list, blank=True, help_text=_('[{"key": "yes", "name": "是"}, ...]'))
+
+    objects = CategoryAttributeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("category attribute")
+        verbose_name_plural = _("category attributes")
+        ordering = ["category_id", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="category_attribute_unique_code"),
+            models.CheckConstraint(condition=Q(datatype__in=AttributeType.values), name="category_attribute_known_datatype"),
+        ]
+
+    def __str__(self):
+        return f"{self.category.name} · {self.code}"

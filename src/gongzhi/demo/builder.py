@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from gongzhi.api.services import create_token
 from gongzhi.cases.defaults import install as install_categories
 from gongzhi.cases.models import Category
 from gongzhi.demo.cases import CaseBuilder
@@ -75,6 +76,8 @@ ACTIVITY_TITLES = {
 }
 
 DEMO_PASSWORD = "gongzhi-demo"
+# The machine client the demo's Open311 api_key belongs to (its scope: the whole district).
+OPEN311_CLIENT, OPEN311_CLIENT_NAME = "open311-client", "12345热线对接"
 # One login per role, printed by `make demo`. (role, username, what it is)
 DEMO_LOGINS = [
     (Role.DISTRICT_ADMIN, "demo-district"),
@@ -141,6 +144,7 @@ class DemoBuilder:
         self.world = World()
         self._id_numbers = set()
         self._no_password = make_password(None)
+        self.open311_key = None  # the demo Open311 client's api_key, once built
 
     STEPS = ["territory", "estates and residents", "agencies", "party organizations", "accounts and roles", "a year of cases"]
 
@@ -157,6 +161,7 @@ class DemoBuilder:
         self.build_party()
         self.progress("accounts and roles")
         self.build_accounts()
+        self.open311_key = create_open311_key(open311_client(self.world.district))
         self.progress("a year of cases")
         CaseBuilder(self.rng, self.fake, self.now, self.world).build()
         return self.world
@@ -476,6 +481,25 @@ class DemoBuilder:
             user.username, user.password = username, password
             named[role] = user
         return named
+
+
+def open311_client(district):
+    """The demo's Open311 client account (12345热线对接) over ``district``, made if missing.
+
+    It has no usable password: it only ever signs in with its api_key.
+    """
+    user, created = User.objects.get_or_create(username=OPEN311_CLIENT, defaults={
+        "display_name": OPEN311_CLIENT_NAME, "password": make_password(None),
+    })
+    if not user.role_assignments.filter(role=Role.MACHINE_CLIENT).exists():
+        RoleAssignment.objects.create(user=user, role=Role.MACHINE_CLIENT).units.set([district])
+    return user
+
+
+def create_open311_key(client):
+    """A new api_key for the demo Open311 client; the plaintext exists only in the return value."""
+    _token, plaintext = create_token(client, name="Open311 (demo)")
+    return plaintext
 
 
 def demo_logins():

@@ -1,0 +1,524 @@
+"""Open311 GeoReport v2 at /open311/v2/ (http://wiki.open311.org/GeoReport_v2), in XML and JSON.
+
+Endpoints, each as ``<name>.xml`` or ``<name>.json``:
+
+- ``GET discovery``: the service discovery document.
+- ``GET services``: one service per active 小类; ``GET services/<code>``: its attributes.
+- ``POST requests``: report a problem (form-encoded); ``GET requests``, ``GET requests/<id>``.
+- ``GET tokens/<token>``: always 404, see below.
+
+Choices made here:
+
+- **api_key** is a personal API token (gongzhi.api.services) of an account holding
+  Role.MACHINE_CLIENT (or a superuser). The units of its machine-client role are where it
+  may report and what it reads. POST needs one (missing or bad: 403); GET works without
+  one, and a bad one on GET is 403 too, never a silent fall back to the public view.
+- **Public GET** (no api_key): every case, but only what is public: number, status,
+  service, dates, agency, description and lat/long. ``address`` is empty and
+  ``address_id`` null; no phone, name or email is ever part of a request's answer.
+  With an api_key: the cases of the client's scope, with address and address_id.
+- **Location**: ``lat`` + ``long``, or ``address_id`` (the pk of a Building in the
+  client's scope; the case is placed by the building's estate). We have no geocoder, so
+  an ``address_string`` alone is refused with 400; sent with lat/long (or an address_id)
+  it is kept as the case's address.
+- **Contact**: ``phone`` becomes the case's contact phone. ``email``, ``first_name``,
+  ``last_name``, ``device_id`` and ``account_id`` are accepted and not stored (a case
+  has no field for them; we keep no personal data we do not need). ``account_id`` in the
+  answer is therefore always null.
+- **media_url**: an http(s) URL is appended to the description as "媒体: <url>"; it is
+  never fetched. Other schemes are ignored. The description with it must fit 4,000
+  characters.
+- **Attributes** are validated against the 小类's CategoryAttribute rows and saved on
+  ``Case.attributes``; multivaluelist keys come as ``attribute[code][]`` (repeated).
+  Unknown attribute codes are ignored.
+- **Tokens**: cases are created at once, so POST answers with the service_request_id
+  and ``tokens/<token>`` answers 404 in the error format.
+- **GET requests**: ``service_request_id`` (comma list) overrides every other filter.
+  Otherwise the window is ``start_date`` .. ``end_date`` (ISO 8601 with a time zone;
+  default: the 90 days up to now; a wider span is refused), ``service_code`` and
+  ``status`` (open, closed) are comma lists, and at most 1,000 requests come back. The
+  ``page`` / ``page_size`` extension pages through them (page_size 1 to 1,000; more is a
+  400, never a silent cut). Newest first.
+- **Status**: open for registered, dispatched, handling, whistled and fed back; closed
+  for closed, rated and merged. ``service_notice`` carries our finer status label.
+- **Errors**: ``[{"code": 400, "description": "..."}]`` or
+  ``<errors><error><code>400</code><description>…</description></error></errors>``,
+  with the same HTTP status (400, 403, 404, 405, 429). Descriptions follow the request's
+  language (Chinese by default, English with ``Accept-Language: en``).
+- POST success answers 201 Created. POSTs count against the intake rate limit
+  (GONGZHI_INTAKE_RATE_TOKEN) like /api/v1/.
+"""
+import datetime
+import json
+import math
+import xml.etree.ElementTree as ET
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import HttpResponse
+from django.urls import re_path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from gongzhi.cases.models import (
+    OPEN_STATUSES, AttributeType, Case, CaseAgency, Category, Channel, TimelineEntry,
+)
+from gongzhi.cases.services import create_case
+from gongzhi.core.errors import DomainError
+from gongzhi.core.ratelimit import intake
+from gongzhi.core.scoping import under_codes_q
+from gongzhi.people.models import Role
+from gongzhi.territory.models import Building
+
+from .services import user_for_token
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-11-26T00:00:00+08:00"  # when this API last changed in a way clients see
+FORMATS = ["text/xml", "application/json"]
+CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
+MAX_RESULTS = 1000
+WINDOW = datetime.timedelta(days=90)
+STRING_MAX, TEXT_MAX = 200, 4000
+# The XML name of a list's items, by the list's name.
+ITEM_NAMES = {"services": "service", "service_requests": "request", "attributes": "attribute",
+              "values": "value", "endpoints": "endpoint", "formats": "format", "errors": "error"}
+
+
+class Open311Error(Exception):
+    def __init__(self, status, description):
+        super().__init__(description)
+        self.status = status
+        self.description = str(description)
+
+
+# --- rendering ----------------------------------------------------------------------
+
+def _xml_text(value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _to_xml(parent, name, value):
+    element = ET.SubElement(parent, name) if parent is not None else ET.Element(name)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _to_xml(element, key, item)
+    elif isinstance(value, list):
+        for item in value:
+            _to_xml(element, ITEM_NAMES.get(name, "item"), item)
+    else:
+        element.text = _xml_text(value)
+    return element
+
+
+def render(fmt, root, data, status=200):
+    """``data`` as JSON, or as XML under ``root`` (a list's items named by ITEM_NAMES)."""
+    if fmt == "xml":
+        tree = _to_xml(None, root, data)
+        body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tree, encoding="unicode").encode("utf-8")
+    else:
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
+
+
+def render_error(fmt, status, description):
+    return render(fmt, "errors", [{"code": status, "description": str(description)}], status=status)
+
+
+def endpoint(*methods, csrf=True):
+    """A view for ``methods`` whose refusals (Open311Error, DomainError) come back in the spec's error format."""
+    def wrap(view):
+        def run(request, fmt, **kwargs):
+            if request.method not in methods:
+                response = render_error(fmt, 405, _("This method is not allowed here."))
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                return view(request, fmt, **kwargs)
+            except Open311Error as e:
+                response = render_error(fmt, e.status, e.description)
+                if e.status == 429:
+                    response["Retry-After"] = str(getattr(e, "retry_after", 1))
+                return response
+            except DomainError as e:
+                return render_error(fmt, 400, e.text)
+
+        run.__name__ = run.__qualname__ = view.__name__
+        run.__doc__ = view.__doc__
+        return run if csrf else csrf_exempt(run)
+    return wrap
+
+
+def iso(moment):
+    """ISO 8601 with the local time zone's offset, e.g. 2026-03-02T09:00:00+08:00."""
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def parse_moment(value, name):
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip())
+    except ValueError:
+        moment = None
+    if moment is None or timezone.is_naive(moment):
+        raise Open311Error(400, _("%(name)s must be an ISO 8601 date and time with a time zone, "
+                                  "e.g. 2026-03-02T09:00:00+08:00.") % {"name": name})
+    return moment
+
+
+def comma_list(value):
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+# --- the client behind an api_key -------------------------------------------------------
+
+def client_codes(client):
+    return client.scope_codes({Role.MACHINE_CLIENT})
+
+
+class ClientScope:
+    """The client as ``create_case(within_scope_of=...)`` sees it.
+
+    create_case checks the units of the territorial roles, which a machine client does not
+    hold; this stand-in answers with the units of its machine-client role instead, so the
+    rule itself stays in create_case.
+    """
+
+    def __init__(self, client):
+        self.is_superuser = client.is_superuser
+        self._codes = client_codes(client)
+
+    def scope_codes(self, roles=None):
+        return set(self._codes)
+
+
+def api_client(request, *, required):
+    """The account behind the request's api_key, None without one (if not required); 403 if it is bad."""
+    source = request.POST if request.method == "POST" else request.GET
+    key = (source.get("api_key") or "").strip()
+    if not key:
+        scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+        key = token.strip() if scheme.lower() == "bearer" else ""
+    if not key:
+        if required:
+            raise Open311Error(403, _("An api_key is required."))
+        return None
+    client = user_for_token(key)
+    if client is None or not (client.is_superuser or client.has_role(Role.MACHINE_CLIENT)):
+        raise Open311Error(403, _("The api_key is not valid: it must be the token of an Open311 client account."))
+    return client
+
+
+def cases_for(client):
+    """Every case for the public view; a client's scope and what it may otherwise see for a client."""
+    if client is None:
+        return Case.objects.all()
+    return Case.objects.filter(under_codes_q("grid_code", client_codes(client))) | Case.objects.visible_to(client)
+
+
+# --- discovery and services --------------------------------------------------------------
+
+@endpoint("GET", "HEAD")
+def discovery(request, fmt):
+    base = reverse("open311-discovery", kwargs={"fmt": fmt}).rsplit("/", 1)[0] + "/"
+    return render(fmt, "discovery", {
+        "changeset": CHANGESET,
+        "contact": _("For the API, contact the administrator of this platform; for a problem, call 12345."),
+        "key_service": _("The platform administrator creates an Open311 client account and its api_key."),
+        "endpoints": [{
+            "specification": SPECIFICATION, "url": request.build_absolute_uri(base), "changeset": CHANGESET,
+            "type": "production", "formats": FORMATS,
+        }],
+    })
+
+
+def minor_categories():
+    return Category.objects.filter(parent__isnull=False, active=True).select_related("parent")
+
+
+def service_out(category):
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": f"{category.parent.name} / {category.name} · {_('hours to respond')} {category.response_hours}"
+                       f" · {_('hours to resolve')} {category.resolve_hours}",
+        "metadata": category.n_attributes > 0,
+        "type": "realtime",
+        "keywords": ",".join([category.name, category.parent.name]),
+        "group": category.parent.name,
+    }
+
+
+@endpoint("GET", "HEAD")
+def services(request, fmt):
+    rows = minor_categories().annotate(n_attributes=Count("attributes")).order_by("code")
+    return render(fmt, "services", [service_out(c) for c in rows])
+
+
+def find_service(code):
+    category = minor_categories().prefetch_related("attributes").filter(code=code).first()
+    if category is None:
+        raise Open311Error(404, _("No service has the code %(code)s.") % {"code": code[:20]})
+    return category
+
+
+def datatype_description(datatype):
+    return {
+        AttributeType.NUMBER: _("A number, e.g. 12 or 3.5."),
+        AttributeType.DATETIME: _("ISO 8601 with a time zone, e.g. 2026-03-02T09:00:00+08:00."),
+        AttributeType.SINGLE: _("One key of the values."),
+        AttributeType.MULTI: _("Keys of the values: send attribute[code][] once for each."),
+    }.get(datatype, "")
+
+
+@endpoint("GET", "HEAD")
+def service_definition(request, fmt, service_code):
+    category = find_service(service_code)
+    return render(fmt, "service_definition", {
+        "service_code": category.code,
+        "attributes": [{
+            "variable": True, "code": a.code, "datatype": a.datatype, "required": a.required,
+            "datatype_description": datatype_description(a.datatype), "order": a.order, "description": a.description,
+            "values": [{"key": str(v["key"]), "name": str(v["name"])} for v in a.values],
+        } for a in category.attributes.all()],
+    })
+
+
+# --- posting a request ---------------------------------------------------------------------
+
+def clean_attributes(attributes, data):
+    """The submitted answers to ``attributes`` (CategoryAttribute rows), checked; raises DomainError."""
+    answers = {}
+    for a in attributes:
+        name = f"attribute[{a.code}]"
+        if a.datatype == AttributeType.MULTI:
+            raw = [v.strip() for v in data.getlist(name + "[]") + data.getlist(name) if v.strip()]
+        else:
+            raw = (data.get(name) or "").strip()
+        if not raw:
+            if a.required:
+                raise DomainError(_("%(question)s (%(name)s) is required.") % {"question": a.description, "name": name},
+                                  code="required", field=name)
+            continue
+        keys = [str(v["key"]) for v in a.values]
+        wrong = DomainError(_("%(value)s is not a valid answer to %(question)s (%(name)s).")
+                            % {"value": str(raw)[:50], "question": a.description, "name": name}, code="invalid", field=name)
+        if a.datatype == AttributeType.SINGLE:
+            if raw not in keys:
+                raise wrong
+            answers[a.code] = raw
+        elif a.datatype == AttributeType.MULTI:
+            if any(k not in keys for k in raw):
+                raise wrong
+            answers[a.code] = list(dict.fromkeys(raw))
+        elif a.datatype == AttributeType.NUMBER:
+            try:
+                number = float(raw)
+            except ValueError:
+                raise wrong
+            if not math.isfinite(number):
+                raise wrong
+            answers[a.code] = int(number) if number.is_integer() else number
+        elif a.datatype == AttributeType.DATETIME:
+            try:
+                answers[a.code] = iso(parse_moment(raw, name))
+            except Open311Error:
+                raise wrong
+        else:
+            if len(raw) > (TEXT_MAX if a.datatype == AttributeType.TEXT else STRING_MAX):
+                raise wrong
+            answers[a.code] = raw
+    return answers
+
+
+def place(data, client):
+    """The create_case arguments that place the problem: lat/lng, or a building of the client's scope."""
+    lat, lng = (data.get("lat") or "").strip(), (data.get("long") or "").strip()
+    address_string = (data.get("address_string") or "").strip()
+    address_id = (data.get("address_id") or "").strip()
+    building = None
+    if address_id:
+        buildings = Building.objects.filter(under_codes_q("estate__grid__code", client_codes(client)))
+        buildings = Building.objects.all() if client.is_superuser else buildings | Building.objects.visible_to(client)
+        building = buildings.select_related("estate__grid", "micro_grid").filter(pk=address_id).first() if address_id.isdigit() else None
+        if building is None:
+            raise DomainError(_("No such building in your scope."), code="building", field="address_id")
+    where = {"building": building, "address": (address_string or (str(building) if building else ""))[:200]}
+    if lat or lng:
+        if not (lat and lng):
+            raise DomainError(_("Send both lat and long."), code="place_required", field="lat")
+        try:
+            where.update(lat=float(lat), lng=float(lng))
+        except ValueError:
+            raise DomainError(_("Latitude and longitude must be numbers."), code="point_invalid", field="lat")
+    elif building is None:
+        if address_string:
+            raise DomainError(_("A location is required: we cannot place an address_string on the map; "
+                                "send lat and long, or an address_id, with it."), code="place_required", field="address_string")
+        raise DomainError(_("Place the problem on the map or choose a building."), code="place_required", field="lat")
+    return where
+
+
+def describe(data, category):
+    description = (data.get("description") or "").strip()
+    if len(description) > TEXT_MAX:
+        raise DomainError(_("The description is limited to 4,000 characters."), code="too_long", field="description")
+    media = (data.get("media_url") or "").strip()
+    if media.lower().startswith(("http://", "https://")) and " " not in media:
+        description = f"{description}\n媒体: {media}" if description else f"媒体: {media}"
+    title = (data.get("description") or "").strip()[:30] or category.name
+    return title, description or category.name
+
+
+def post_request(request, fmt):
+    client = api_client(request, required=True)
+    verdict = intake(request, client)
+    if not verdict.allowed:
+        error = Open311Error(429, _("Too many requests; try again in %(s)d seconds.") % {"s": verdict.retry_after})
+        error.retry_after = verdict.retry_after
+        raise error
+    data = request.POST
+    code = (data.get("service_code") or "").strip()
+    if not code:
+        raise Open311Error(400, _("service_code is required."))
+    category = find_service(code)
+    answers = clean_attributes(list(category.attributes.all()), data)
+    where = place(data, client)
+    title, description = describe(data, category)
+    with transaction.atomic():
+        case = create_case(
+            title=title, description=description, category=category, channel=Channel.MACHINE,
+            recorded_by=client, within_scope_of=ClientScope(client), contact_phone=(data.get("phone") or "").strip(),
+            source_detail=str(client)[:50], **where,
+        )
+        if answers:
+            Case.objects.filter(pk=case.pk).update(attributes=answers)
+    notice = _("Recorded as %(number)s.") % {"number": case.number}
+    return render(fmt, "service_requests", [{"service_request_id": case.number, "service_notice": notice, "account_id": None}],
+                  status=201)
+
+
+# --- reading requests ------------------------------------------------------------------------
+
+def with_details(cases):
+    """What request_out reads, in a flat number of queries (two) whatever the number of cases."""
+    entries = TimelineEntry.objects.filter(case=OuterRef("pk")).order_by("-at", "-id")
+    active = CaseAgency.objects.filter(returned_at__isnull=True).select_related("agency").order_by("summoned_at", "id")
+    return cases.select_related("category", "grid", "building__estate").annotate(
+        last_entry_at=Subquery(entries.values("at")[:1]),
+        last_note=Subquery(entries.exclude(note="").values("note")[:1]),
+    ).prefetch_related(Prefetch("agency_links", queryset=active, to_attr="active_links"))
+
+
+def open_or_closed(status):
+    return "open" if status in OPEN_STATUSES else "closed"
+
+
+def agency_responsible(case):
+    names = list(dict.fromkeys(link.agency.name for link in case.active_links))
+    if names:
+        return "、".join(names)
+    grid = case.grid.name
+    return grid if grid.endswith("网格") else f"{grid}网格"
+
+
+def request_out(case, public):
+    address = "" if public else (case.address or (str(case.building) if case.building_id else ""))
+    return {
+        "service_request_id": case.number,
+        "status": open_or_closed(case.status),
+        "status_notes": case.last_note or "",
+        "service_name": case.category.name,
+        "service_code": case.category.code,
+        "description": case.description,
+        "agency_responsible": agency_responsible(case),
+        "service_notice": str(case.get_status_display()),
+        "requested_datetime": iso(case.created_at),
+        "updated_datetime": iso(case.last_entry_at or case.created_at),
+        "expected_datetime": iso(case.resolve_by),
+        "address": address,
+        "address_id": None if public else case.building_id,
+        "zipcode": "",
+        "lat": case.lat,
+        "long": case.lng,
+        "media_url": "",
+    }
+
+
+def positive_int(value, name, default, maximum):
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= maximum:
+        raise Open311Error(400, _("%(name)s must be a whole number from 1 to %(max)d.") % {"name": name, "max": maximum})
+    return number
+
+
+def list_requests(request, fmt):
+    client = api_client(request, required=False)
+    query = request.GET
+    cases = cases_for(client)
+    ids = comma_list(query.get("service_request_id"))
+    if ids:
+        cases = cases.filter(number__in=ids[:MAX_RESULTS])
+    else:
+        codes = comma_list(query.get("service_code"))
+        if codes:
+            cases = cases.filter(category__code__in=codes)
+        statuses = set(comma_list(query.get("status")))
+        if statuses - {"open", "closed"}:
+            raise Open311Error(400, _("status is open, closed, or both separated by a comma."))
+        if statuses == {"open"}:
+            cases = cases.filter(status__in=OPEN_STATUSES)
+        elif statuses == {"closed"}:
+            cases = cases.exclude(status__in=OPEN_STATUSES)
+        end = parse_moment(query["end_date"], "end_date") if query.get("end_date") else timezone.now()
+        start = parse_moment(query["start_date"], "start_date") if query.get("start_date") else end - WINDOW
+        if start > end:
+            raise Open311Error(400, _("start_date must not be after end_date."))
+        if end - start > WINDOW:
+            raise Open311Error(400, _("start_date and end_date may not span more than 90 days."))
+        cases = cases.filter(created_at__gte=start, created_at__lte=end)
+    size = positive_int(query.get("page_size"), "page_size", MAX_RESULTS, MAX_RESULTS)
+    page = positive_int(query.get("page"), "page", 1, 10**6)
+    rows = with_details(cases.order_by("-created_at", "-id"))[(page - 1) * size: page * size]
+    return render(fmt, "service_requests", [request_out(c, public=client is None) for c in rows])
+
+
+@endpoint("GET", "HEAD", "POST", csrf=False)
+def service_requests(request, fmt):
+    """GET lists requests; POST reports one (its api_key authenticates it, so no CSRF token)."""
+    if request.method == "POST":
+        return post_request(request, fmt)
+    return list_requests(request, fmt)
+
+
+@endpoint("GET", "HEAD")
+def request_detail(request, fmt, request_id):
+    client = api_client(request, required=False)
+    case = with_details(cases_for(client)).filter(number=request_id).first()
+    if case is None:
+        raise Open311Error(404, _("No service request has the id %(id)s.") % {"id": request_id[:30]})
+    return render(fmt, "service_requests", [request_out(case, public=client is None)])
+
+
+@endpoint("GET", "HEAD")
+def token_status(request, fmt, token):
+    raise Open311Error(404, _("There are no tokens here: POST requests answers with the service_request_id at once."))
+
+
+FMT = r"\.(?P<fmt>json|xml)$"
+urlpatterns = [
+    re_path(r"^discovery" + FMT, discovery, name="open311-discovery"),
+    re_path(r"^services" + FMT, services, name="open311-services"),
+    re_path(r"^services/(?P<service_code>[^/]+?)" + FMT, service_definition, name="open311-service"),
+    re_path(r"^requests" + FMT, service_requests, name="open311-requests"),
+    re_path(r"^requests/(?P<request_id>[^/]+?)" + FMT, request_detail, name="open311-request"),
+    re_path(r"^tokens/(?P<token>[^/]+?)" + FMT, token_status, name="open311-token"),
+]
