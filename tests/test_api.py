@@ -176,3 +176,30 @@ def test_the_docs_list_every_resource(client, db):
                      "/party/members", "/agencies", "/categories", "/cases", "/ratings", "/rates", "/figures"):
         assert f"/api/v1{resource}" in paths, resource
     assert client.get("/api/docs").status_code == 200
+
+
+def test_a_person_creates_a_token_sees_it_once_and_revokes_it(client, world):
+    from tests.conftest import PASSWORD
+
+    client.login(username=world.worker_a.username, password=PASSWORD)
+    client.post("/api/tokens/", {"name": "热线系统", "expires_in_days": "30"})
+    first = client.get("/api/tokens/").content.decode()
+    token = ApiToken.objects.get(user=world.worker_a)
+    assert 'data-testid="new-token"' in first and token.prefix in first
+    assert 'data-testid="new-token"' not in client.get("/api/tokens/").content.decode()  # shown once
+    client.post("/api/tokens/", {"revoke": token.pk})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    client.logout()
+    client.login(username=world.worker_b.username, password=PASSWORD)
+    client.post("/api/tokens/", {"revoke": token.pk})  # someone else's token: nothing happens
+    assert "热线系统" not in client.get("/api/tokens/").content.decode()
+
+
+def test_anonymous_reports_from_one_address_are_rate_limited(client, cw, settings):
+    settings.INTAKE_RATE_ANONYMOUS = "1/hour"
+    form = {"category": cw.category.pk, "title": "灯坏了", "description": "灯坏了", "lat": "35.01", "lng": "116.005", "contact_phone": "13800001111"}
+    assert client.post("/cases/report/", form).status_code == 302
+    limited = client.post("/cases/report/", form)
+    assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
+    assert Case.objects.count() == 1

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.core.errors import DomainError
 from gongzhi.core.paging import cursor_page
+from gongzhi.core.ratelimit import intake
 from gongzhi.people.models import Agency, Role
 from gongzhi.territory.models import Level, Unit
 
@@ -34,6 +35,12 @@ def _add_errors(form, error):
 def report(request):
     """A resident reports a problem on a phone: signed in, or anonymous with a phone number."""
     form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        verdict = intake(request, request.user)
+        if not verdict.allowed:
+            response = render(request, "cases/report.html", {"form": form, "rate_limited": verdict.retry_after}, status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = request.user if request.user.is_authenticated else None
