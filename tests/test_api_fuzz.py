@@ -8,6 +8,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
 from gongzhi.api.services import create_token
 from gongzhi.wsgi import application
 
@@ -15,7 +18,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def token(world):
+def keep_the_test_connection():
+    # schemathesis calls the WSGI app directly, which closes the database
+    # connection when a request finishes; inside a test transaction that
+    # would end the test's own connection (Django's test client avoids it the same way).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(world, keep_the_test_connection):
     from gongzhi.cases.defaults import install
     from gongzhi.cases.models import Category
 

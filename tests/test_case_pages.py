@@ -195,7 +195,8 @@ def test_only_a_district_admin_edits_the_category_tree(client, cw):
     login(client, admin)
     response = client.post(reverse("admin:cases_category_change", args=[category.pk]),
                            {"code": "0201", "name": "健身器材损坏", "parent": category.parent_id, "default_agency_kind": "住房和城乡建设局",
-                            "response_hours": 12, "resolve_hours": 72, "active": "on"})
-    assert response.status_code == 302
+                            "response_hours": 12, "resolve_hours": 72, "active": "on",
+                            "attributes-TOTAL_FORMS": "0", "attributes-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content.decode()[:500]
     category.refresh_from_db()
     assert category.resolve_hours == 72

@@ -1,6 +1,7 @@
 """The demo world reproduces the article's figures, counted back from records."""
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from gongzhi.demo.builder import DemoBuilder
@@ -23,8 +24,9 @@ ARTICLE_FIGURES = {
 
 
 @pytest.fixture(scope="module")
-def demo_world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The demo command writes the Open311 key under VAR_DIR: never over a real demo's.
+    with django_db_blocker.unblock(), override_settings(VAR_DIR=tmp_path_factory.mktemp("var")):
         call_command("demo", "--quiet", "--seed", "7")
         yield
         call_command("flush", interactive=False, verbosity=0)
@@ -108,7 +110,8 @@ def test_every_resident_id_number_is_valid(demo):
         assert normalize_id_number(number) == number
 
 
-def test_running_demo_again_keeps_the_world(demo):
+def test_running_demo_again_keeps_the_world(demo, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
     before = Resident.objects.count()
     call_command("demo", "--quiet")
     assert Resident.objects.count() == before

@@ -179,22 +179,6 @@ def client_codes(client):
     return client.scope_codes({Role.MACHINE_CLIENT})
 
 
-class ClientScope:
-    """The client as ``create_case(within_scope_of=...)`` sees it.
-
-    create_case checks the units of the territorial roles, which a machine client does not
-    hold; this stand-in answers with the units of its machine-client role instead, so the
-    rule itself stays in create_case.
-    """
-
-    def __init__(self, client):
-        self.is_superuser = client.is_superuser
-        self._codes = client_codes(client)
-
-    def scope_codes(self, roles=None):
-        return set(self._codes)
-
-
 def api_client(request, *, required):
     """The account behind the request's api_key, None without one (if not required); 403 if it is bad."""
     source = request.POST if request.method == "POST" else request.GET
@@ -213,10 +197,10 @@ def api_client(request, *, required):
 
 
 def cases_for(client):
-    """Every case for the public view; a client's scope and what it may otherwise see for a client."""
+    """Every case for the public view (personal fields left out later); a client's own scope otherwise."""
     if client is None:
         return Case.objects.all()
-    return Case.objects.filter(under_codes_q("grid_code", client_codes(client))) | Case.objects.visible_to(client)
+    return Case.objects.visible_to(client)
 
 
 # --- discovery and services --------------------------------------------------------------
@@ -391,7 +375,7 @@ def post_request(request, fmt):
     with transaction.atomic():
         case = create_case(
             title=title, description=description, category=category, channel=Channel.MACHINE,
-            recorded_by=client, within_scope_of=ClientScope(client), contact_phone=(data.get("phone") or "").strip(),
+            recorded_by=client, within_scope_of=client, contact_phone=(data.get("phone") or "").strip(),
             source_detail=str(client)[:50], **where,
         )
         if answers:

@@ -1,9 +1,27 @@
 from django.contrib import admin
 
 from gongzhi.core.admin import ScopedAdmin
-from gongzhi.people.models import Role
+from gongzhi.people.models import BACK_OFFICE_ROLES, Role
 
-from .models import Category
+from .models import Category, CategoryAttribute
+
+
+class CategoryAttributeInline(admin.TabularInline):
+    """Extra questions a 小类 asks (Open311 service attributes)."""
+
+    model = CategoryAttribute
+    extra = 0
+    fields = ["code", "description", "datatype", "required", "order", "values"]
+
+    # Same rule as the category itself: district admins edit, the back office reads.
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser or request.user.has_role(*BACK_OFFICE_ROLES)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser or request.user.has_role(Role.DISTRICT_ADMIN)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
 
 
 @admin.register(Category)
@@ -15,6 +33,8 @@ class CategoryAdmin(ScopedAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
     edit_roles = frozenset({Role.DISTRICT_ADMIN})
+    inlines = [CategoryAttributeInline]
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases point at categories; retire one by making it inactive
+

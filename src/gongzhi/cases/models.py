@@ -63,6 +63,9 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.REGISTERED, Status.DISPATCHED, Status.HANDLING, Status.WHISTLED, Status.FED_BACK)
 TERRITORIAL_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER})
+# Who sees and reports the cases of their territory: the territorial roles and
+# machine clients (a hotline, an Open311 client), each within its own scope.
+CASE_SCOPE_ROLES = TERRITORIAL_ROLES | {Role.MACHINE_CLIENT}
 
 
 class Rating(models.TextChoices):
@@ -73,7 +76,7 @@ class Rating(models.TextChoices):
 
 class CaseQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        in_territory = under_codes_q("grid_code", user.scope_codes(TERRITORIAL_ROLES))
+        in_territory = under_codes_q("grid_code", user.scope_codes(CASE_SCOPE_ROLES))
         agencies = [a.agency_id for a in user._assignments() if a.agency_id]
         for_agency = Q(pk__in=CaseAgency.objects.filter(agency_id__in=agencies).values("case")) if agencies else Q(pk__in=[])
         return in_territory | for_agency | Q(reporter=user)

@@ -13,7 +13,7 @@ from gongzhi.territory.models import Level, Unit
 
 from . import notify
 from .photos import store_photos
-from .models import TERRITORIAL_ROLES, Case, CaseCounter, Category, Channel, Status, TimelineEntry
+from .models import CASE_SCOPE_ROLES, Case, CaseCounter, Category, Channel, Status, TimelineEntry
 
 
 def next_number(year):
@@ -53,7 +53,7 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
     else:
         raise DomainError(_("Place the problem on the map or choose a building."), code="place_required", field="place")
     if within_scope_of is not None and not within_scope_of.is_superuser and not any(
-        grid_code.startswith(code) for code in within_scope_of.scope_codes(TERRITORIAL_ROLES)
+        grid_code.startswith(code) for code in within_scope_of.scope_codes(CASE_SCOPE_ROLES)
     ):
         raise DomainError(_("That place is outside your grids."), code="out_of_scope", field="lat")
     case = Case.objects.create(
