@@ -203,3 +203,18 @@ def test_anonymous_reports_from_one_address_are_rate_limited(client, cw, setting
     limited = client.post("/cases/report/", form)
     assert limited.status_code == 429 and int(limited["Retry-After"]) > 0
     assert Case.objects.count() == 1
+
+
+def test_cases_and_ratings_answer_the_owner_and_colleague_and_404_the_outsider(api, cw):
+    from gongzhi.cases import workflow
+
+    case = report(cw)
+    workflow.perform(case.pk, "solve_on_spot", cw.worker_a, note="已处理")
+    workflow.perform(case.pk, "rate", cw.reporter, rating="satisfied")
+    path = f"/cases/{case.number}"
+    assert api.get(path, cw.worker_a).status_code == 200      # owner
+    assert api.get(path, cw.secretary).status_code == 200     # colleague
+    assert api.get(path, cw.reporter).status_code == 200      # the reporter sees their own case
+    assert api.get(path, cw.worker_b).status_code == 404      # outsider
+    assert len(api.get("/ratings", cw.worker_a).json()["items"]) == 1
+    assert api.get("/ratings", cw.worker_b).json()["items"] == []
