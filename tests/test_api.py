@@ -218,3 +218,10 @@ def test_cases_and_ratings_answer_the_owner_and_colleague_and_404_the_outsider(a
     assert api.get(path, cw.worker_b).status_code == 404      # outsider
     assert len(api.get("/ratings", cw.worker_a).json()["items"]) == 1
     assert api.get("/ratings", cw.worker_b).json()["items"] == []
+
+
+def test_an_unknown_path_and_a_wrong_method_keep_the_error_shape(client, db):
+    missing = client.get("/api/v1/no-such-thing")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong = client.delete("/api/v1/units")
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
