@@ -23,10 +23,16 @@ def test_a_grid_worker_signs_in_and_sees_only_their_own_grids(live_server, world
     # Grid B is out of scope: the same "not found" as a missing page.
     response = page.goto(f"{live_server.url}/territory/units/{world.grid_b.code}/")
     assert response.status == 404
+    # A unit name is text, never markup, even when someone types markup into it.
+    type(world.micro_a1).objects.filter(pk=world.micro_a1.pk).update(name='<img src=x onerror="window.__pwned=1">A1')
     response = page.goto(f"{live_server.url}/territory/units/{world.grid_a.code}/")
     assert response.status == 200
     page.wait_for_selector(".leaflet-interactive")  # the grid's micro-grids drawn on the map
     assert page.locator(".leaflet-interactive").count() == 2
+    page.locator(".leaflet-interactive").first.hover()
+    page.wait_for_selector(".leaflet-tooltip")
+    assert page.evaluate("window.__pwned") is None
+    assert "onerror" in page.locator(".leaflet-tooltip").inner_text()
     page.screenshot(path="var/test/grid-map.png", full_page=True)
 
 

@@ -179,7 +179,7 @@ def test_a_case_number_finds_the_case_in_scope_and_only_there(client, cw):
     assert response.status_code == 200
 
 
-def test_only_a_district_admin_edits_the_category_tree(client, cw):
+def test_only_a_superuser_edits_the_shared_category_tree(client, cw):
     from gongzhi.cases.models import Category
     from gongzhi.people.models import Role
     from tests.conftest import make_user
@@ -191,7 +191,13 @@ def test_only_a_district_admin_edits_the_category_tree(client, cw):
                             "response_hours": 24, "resolve_hours": 72, "active": "on"})
     assert response.status_code == 403
     client.logout()
-    admin = make_user("admin", Role.DISTRICT_ADMIN, [cw.district])
+    district_admin = make_user("district-admin", Role.DISTRICT_ADMIN, [cw.district])
+    login(client, district_admin)  # the tree is shared by every district: not theirs to change
+    assert client.post(reverse("admin:cases_category_change", args=[category.pk]), {"name": "改名"}).status_code == 403
+    client.logout()
+    admin = make_user("admin")
+    admin.is_superuser = True
+    admin.save()
     login(client, admin)
     response = client.post(reverse("admin:cases_category_change", args=[category.pk]),
                            {"code": "0201", "name": "健身器材损坏", "parent": category.parent_id, "default_agency_kind": "住房和城乡建设局",
@@ -200,3 +206,21 @@ def test_only_a_district_admin_edits_the_category_tree(client, cw):
     assert response.status_code == 302, response.content.decode()[:500]
     category.refresh_from_db()
     assert category.resolve_hours == 72
+
+
+def test_similar_cases_never_show_another_grids_case(client, cw):
+    mine = report(cw, lng=116.0199)                    # grid A, at the border
+    theirs = report(cw, lng=116.0201)                  # grid B, a few metres away, same problem
+    login(client, cw.worker_a)
+    page = client.get(reverse("cases:detail", args=[mine.number])).content.decode()
+    assert theirs.number not in page
+
+
+def test_the_rates_page_ranks_only_what_the_person_may_see(client, cw):
+    from gongzhi.cases.models import RateRollup
+
+    RateRollup.objects.create(month="2026-03-01", dimension="grid", key=cw.grid_a.code, total=5, responded=5, resolved=5, satisfied=5)
+    RateRollup.objects.create(month="2026-03-01", dimension="grid", key=cw.grid_b.code, total=5, responded=5, resolved=5, satisfied=5)
+    login(client, cw.worker_a)
+    page = client.get(reverse("cases:rates"), {"by": "grid"}).content.decode()
+    assert f'data-key="{cw.grid_a.code}"' in page and f'data-key="{cw.grid_b.code}"' not in page

@@ -13,9 +13,10 @@ Choices made here:
   Role.MACHINE_CLIENT (or a superuser). The units of its machine-client role are where it
   may report and what it reads. POST needs one (missing or bad: 403); GET works without
   one, and a bad one on GET is 403 too, never a silent fall back to the public view.
-- **Public GET** (no api_key): every case, but only what is public: number, status,
-  service, dates, agency, description and lat/long. ``address`` is empty and
-  ``address_id`` null; no phone, name or email is ever part of a request's answer.
+- **Public GET** (no api_key): the cases of the last 90 days, with only what is public:
+  number, status, service, dates, agency and lat/long rounded to about 100 m. The
+  description, status notes and ``address`` are empty and ``address_id`` null (free text
+  may name people); no phone, name or email is ever part of a request's answer.
   With an api_key: the cases of the client's scope, with address and address_id.
 - **Location**: ``lat`` + ``long``, or ``address_id`` (the pk of a Building in the
   client's scope; the case is placed by the building's estate). We have no geocoder, so
@@ -409,15 +410,21 @@ def agency_responsible(case):
     return grid if grid.endswith("网格") else f"{grid}网格"
 
 
+# Public answers keep places to about 100 m: enough to see where problems are, not whose door.
+PUBLIC_COORDINATE_DECIMALS = 3
+
+
 def request_out(case, public):
     address = "" if public else (case.address or (str(case.building) if case.building_id else ""))
     return {
         "service_request_id": case.number,
         "status": open_or_closed(case.status),
-        "status_notes": case.last_note or "",
+        # Notes and descriptions are free text that may name people or numbers:
+        # only a client with an api_key over the area reads them.
+        "status_notes": "" if public else (case.last_note or ""),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": case.description,
+        "description": "" if public else case.description,
         "agency_responsible": agency_responsible(case),
         "service_notice": str(case.get_status_display()),
         "requested_datetime": iso(case.created_at),
@@ -426,8 +433,8 @@ def request_out(case, public):
         "address": address,
         "address_id": None if public else case.building_id,
         "zipcode": "",
-        "lat": case.lat,
-        "long": case.lng,
+        "lat": round(case.lat, PUBLIC_COORDINATE_DECIMALS) if public and case.lat is not None else case.lat,
+        "long": round(case.lng, PUBLIC_COORDINATE_DECIMALS) if public and case.lng is not None else case.lng,
         "media_url": "",
     }
 
@@ -451,6 +458,8 @@ def list_requests(request, fmt):
     ids = comma_list(query.get("service_request_id"))
     if ids:
         cases = cases.filter(number__in=ids[:MAX_RESULTS])
+        if client is None:  # the public view never reaches back further than the window
+            cases = cases.filter(created_at__gte=timezone.now() - WINDOW)
     else:
         codes = comma_list(query.get("service_code"))
         if codes:

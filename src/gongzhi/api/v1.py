@@ -472,7 +472,7 @@ def get_rates(request, dimension: str = "grid", month: str = ""):
             month_date = datetime.datetime.strptime(month, "%Y-%m").date()
         except ValueError:
             raise DomainError(_("A month is written YYYY-MM."), code="month", field="month")
-    ranked = case_rates.ranking(dimension, month=month_date)
+    ranked, overall = case_rates.visible_ranking(request.auth, dimension, month_date)
     keys = [k for k, _r in ranked]
     if dimension == RateDimension.AGENCY:
         names = {str(pk): n for pk, n in Agency.objects.filter(pk__in=[k for k in keys if k.isdigit()]).values_list("pk", "name")}
@@ -480,7 +480,7 @@ def get_rates(request, dimension: str = "grid", month: str = ""):
         names = dict(Unit.objects.filter(code__in=keys).values_list("code", "name"))
     return {
         "dimension": dimension, "month": month or None,
-        "overall": rate_out(None, "all", "", case_rates.overall(month_date)),
+        "overall": rate_out(None, "all", "", overall),
         "items": [rate_out(rank, key, names.get(key, key), r) for rank, key, r in case_rates.ranks(ranked)],
     }
 

@@ -18,7 +18,7 @@ class CategoryAttributeInline(admin.TabularInline):
         return request.user.is_superuser or request.user.has_role(*BACK_OFFICE_ROLES)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser or request.user.has_role(Role.DISTRICT_ADMIN)
+        return request.user.is_superuser
 
     has_add_permission = has_change_permission
     has_delete_permission = has_change_permission
@@ -26,13 +26,13 @@ class CategoryAttributeInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(ScopedAdmin):
-    """The category tree and its time limits: edited by district admins only."""
+    """The category tree and its time limits are shared by every district: superusers edit them."""
 
     list_display = ["code", "name", "parent", "default_agency_kind", "response_hours", "resolve_hours", "active"]
     list_filter = ["active", "parent"]
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
-    edit_roles = frozenset({Role.DISTRICT_ADMIN})
+    edit_roles = frozenset()
     inlines = [CategoryAttributeInline]
 
     def has_delete_permission(self, request, obj=None):

@@ -156,3 +156,26 @@ def ranks(ranked):
         rows.append((rank, key, r))
     rows += [(None, key, r) for key, r in ranked if r.total < MIN_RATED_TO_RANK]
     return rows
+
+
+LEVEL_OF_DIMENSION = {RateDimension.DISTRICT: 1, RateDimension.STREET: 2, RateDimension.COMMUNITY: 3, RateDimension.GRID: 4}
+
+
+def visible_ranking(user, dimension, month=None):
+    """The ranking of what ``user`` may see, and the rates summed over it.
+
+    Units: those under the user's scope; agencies: those of the districts in it.
+    """
+    from gongzhi.people.models import Agency
+    from gongzhi.territory.models import Unit
+
+    if user.is_superuser:
+        keys = None
+    elif dimension == RateDimension.AGENCY:
+        districts = {code[:6] for code in user.scope_codes()}
+        keys = [str(pk) for pk in Agency.objects.filter(district__code__in=districts).values_list("pk", flat=True)]
+    else:
+        keys = list(Unit.objects.visible_to(user).filter(level=LEVEL_OF_DIMENSION[dimension]).values_list("code", flat=True))
+    ranked = ranking(dimension, month=month, keys=keys)
+    total = Rates(*(sum(getattr(r, f) for _k, r in ranked) for f in ("total", "responded", "resolved", "satisfied", "basically")))
+    return ranked, total

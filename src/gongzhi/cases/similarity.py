@@ -90,13 +90,15 @@ class SimilarCase:
     score: float = 0.0  # what the list is sorted by: wording plus closeness
 
 
-def candidates(case, *, now=None):
+def candidates(case, *, user=None, now=None):
     """The bounded set of open cases a duplicate of ``case`` is looked for in."""
     code = case.grid_code or (case.grid.code if case.grid_id else "")
     if len(code) < STREET_CODE_LENGTH:
         return Case.objects.none()
     since = (now or timezone.now()) - datetime.timedelta(days=CANDIDATE_DAYS)
-    qs = Case.objects.filter(
+    # Only cases the person may see: a suggestion must not leak another grid's case.
+    base = Case.objects.visible_to(user) if user is not None else Case.objects.all()
+    qs = base.filter(
         grid_code__startswith=code[:STREET_CODE_LENGTH], status__in=OPEN_STATUSES,
         main_case__isnull=True, created_at__gte=since,
     )
@@ -108,11 +110,11 @@ def candidates(case, *, now=None):
 NEAR_MIN_TEXT_SCORE = 0.15
 
 
-def similar_open_cases(case, *, within_m=None, limit=5, min_text_score=0.35, now=None):
+def similar_open_cases(case, *, user=None, within_m=None, limit=5, min_text_score=0.35, now=None):
     """Open cases that may be the same problem as ``case``, best first (at most ``limit``)."""
     if within_m is None:
         within_m = getattr(settings, "CASE_DUPLICATE_DISTANCE_M", DEFAULT_DISTANCE_M)
-    others = list(candidates(case, now=now))
+    others = list(candidates(case, user=user, now=now))
     if not others:
         return []
     n = len(others)

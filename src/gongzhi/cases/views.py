@@ -115,7 +115,7 @@ INBOX_TABS = {
 
 
 def _agency_ids(user):
-    return [a.agency_id for a in user._assignments() if a.agency_id]
+    return [a.agency_id for a in user._assignments() if a.agency_id and a.role == Role.PROFESSIONAL_GRID_WORKER]
 
 
 def _tabs_for(user):
@@ -179,7 +179,7 @@ def detail(request, number):
         context["default_agency"] = routing.default_agency(case.category, case.grid)
         context["category_choices"] = category_choices()
     if "merge" in moves:
-        context["similar"] = similarity.similar_open_cases(case)
+        context["similar"] = similarity.similar_open_cases(case, user=request.user)
     return render(request, "cases/detail.html", context)
 
 
@@ -235,7 +235,7 @@ def rates_page(request):
             month = timezone.datetime.strptime(request.GET["month"], "%Y-%m").date()
         except ValueError:
             month = None
-    ranked = rates.ranking(dimension, month=month)
+    ranked, overall = rates.visible_ranking(request.user, dimension, month)
     names = _names(dimension, [key for key, _r in ranked])
     rows = [(rank, names.get(key, key), key, r) for rank, key, r in rates.ranks(ranked)]
     top = [row for row in rows if row[0]][:20]
@@ -250,7 +250,7 @@ def rates_page(request):
     return render(request, "cases/rates.html", {
         "rows": rows, "dimension": dimension, "dimensions": RateDimension.choices, "month": month,
         "months": sorted(set(rates.months()) | ({month} if month else set()), reverse=True),
-        "overall": rates.overall(month), "chart": chart, "min_rated": rates.MIN_RATED_TO_RANK,
+        "overall": overall, "chart": chart, "min_rated": rates.MIN_RATED_TO_RANK,
     })
 
 

@@ -9,7 +9,10 @@
     var layer = L.geoJSON(data, {
       style: { color: "#c8161d", weight: 1, fillOpacity: 0.08 },
       onEachFeature: function (f, l) {
-        l.bindTooltip(f.properties.name);
+        // A text node, never HTML: unit names are typed by people.
+        var label = document.createElement("span");
+        label.textContent = f.properties.name;
+        l.bindTooltip(label);
         l.on("click", function () { window.location = f.properties.url; });
       }
     }).addTo(map);
