@@ -4,7 +4,6 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from gongzhi.demo.builder import DemoBuilder
 from gongzhi.party.models import PartyOrganization
 from gongzhi.territory.geometry import locate
 from gongzhi.territory.models import Level, Resident, Unit

@@ -14,7 +14,7 @@ from gongzhi.api.models import ApiToken
 from gongzhi.api.services import create_token, user_for_token
 from gongzhi.cases import workflow
 from gongzhi.cases.defaults import ATTRIBUTES, install
-from gongzhi.cases.models import Case, CategoryAttribute, Category, Channel, Status
+from gongzhi.cases.models import Case, CategoryAttribute, Category, Channel
 from gongzhi.people.models import Role
 from tests.conftest import make_user
 from tests.test_case_workflow import cw, report  # noqa: F401  (fixture)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from gongzhi.core.admin import ScopedAdmin
-from gongzhi.people.models import BACK_OFFICE_ROLES, Role
+from gongzhi.people.models import BACK_OFFICE_ROLES
 
 from .models import Category, CategoryAttribute
 

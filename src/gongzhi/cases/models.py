@@ -77,7 +77,7 @@ class Rating(models.TextChoices):
 class CaseQuerySet(ScopedQuerySet):
     def scope_q(self, user):
         in_territory = under_codes_q("grid_code", user.scope_codes(CASE_SCOPE_ROLES))
-        agencies = [a.agency_id for a in user._assignments() if a.agency_id and a.role == Role.PROFESSIONAL_GRID_WORKER]
+        agencies = user.agency_ids()
         for_agency = Q(pk__in=CaseAgency.objects.filter(agency_id__in=agencies).values("case")) if agencies else Q(pk__in=[])
         # A reporter follows their own cases, and the main case theirs was merged into.
         merged_into = Q(pk__in=Case.objects.filter(reporter=user, main_case__isnull=False).values("main_case"))

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.errors import DomainError
 from gongzhi.territory.geometry import locate
 from gongzhi.territory.identity import normalize_phone
-from gongzhi.territory.models import Level, Unit
 
 from . import notify
 from .photos import store_photos

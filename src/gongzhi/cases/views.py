@@ -107,15 +107,11 @@ INBOX_TABS = {
     "verify": (_("To verify"), lambda qs, user, now: qs.filter(status=Status.FED_BACK)),
     "overdue": (_("Overdue"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, resolve_by__lt=now)),
     "agency": (_("For my agency"), lambda qs, user, now: qs.filter(
-        pk__in=CaseAgency.objects.filter(agency_id__in=_agency_ids(user), returned_at__isnull=True, fed_back_at__isnull=True).values("case"),
+        pk__in=CaseAgency.objects.filter(agency_id__in=user.agency_ids(), returned_at__isnull=True, fed_back_at__isnull=True).values("case"),
         status__in=(Status.DISPATCHED, Status.HANDLING, Status.WHISTLED))),
     "supervised": (_("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, timeline__move__in=("urge", "supervise")).distinct()),
     "open": (_("All open"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES)),
 }
-
-
-def _agency_ids(user):
-    return [a.agency_id for a in user._assignments() if a.agency_id and a.role == Role.PROFESSIONAL_GRID_WORKER]
 
 
 def _tabs_for(user):

@@ -84,15 +84,11 @@ def allowed_moves(case, actor):
     ]
 
 
-def _agency_ids(actor):
-    return {a.agency_id for a in actor._assignments() if a.agency_id and a.role == Role.PROFESSIONAL_GRID_WORKER}
-
-
 def _actor_may(move, case, actor):
     if move.actor == "reporter":
         return case.reporter_id is not None and case.reporter_id == actor.pk
     if move.actor == "agency":
-        return case.agency_links.filter(agency_id__in=_agency_ids(actor), returned_at__isnull=True).exists()
+        return case.agency_links.filter(agency_id__in=actor.agency_ids(), returned_at__isnull=True).exists()
     if actor.is_superuser:
         return True
     return any(case.grid_code.startswith(code) for code in actor.scope_codes(move.roles))
@@ -142,7 +138,7 @@ def _respond(case, now):
 
 
 def _links_of(case, actor):
-    return case.agency_links.filter(agency_id__in=_agency_ids(actor), returned_at__isnull=True)
+    return case.agency_links.filter(agency_id__in=actor.agency_ids(), returned_at__isnull=True)
 
 
 def _solve_on_spot(case, actor, now, **unused):

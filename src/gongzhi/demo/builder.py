@@ -282,7 +282,7 @@ class DemoBuilder:
 
     # --- party organizations --------------------------------------------------
     def build_party(self):
-        rng, w, fake = self.rng, self.world, self.fake
+        rng, w = self.rng, self.world
         top = PartyOrganization.objects.create(name="济宁高新区党工委", kind=OrganizationKind.WORKING_COMMITTEE, unit=w.district)
         street_orgs = {s.pk: PartyOrganization(name=f"{s.name}党工委", kind=OrganizationKind.WORKING_COMMITTEE, unit=s, parent=top)
                        for s in w.streets}

@@ -79,7 +79,7 @@ class CaseBuilder:
         resident_id = User.objects.filter(username="demo-resident").values_list("pk", flat=True).first()
         micro_by_grid = w.micro_grids_by_grid
 
-        cases, plans = [], []
+        cases = []
         counters = defaultdict(int)
         created_times = sorted(self.now - datetime.timedelta(minutes=rng.randint(60, 365 * 24 * 60)) for _ in range(CASES))
         for created in created_times:

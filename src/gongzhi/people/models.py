@@ -81,6 +81,10 @@ class User(AbstractUser):
     def has_role(self, *roles):
         return bool(self.roles() & set(roles))
 
+    def agency_ids(self):
+        """The agencies this account works for as a professional grid worker."""
+        return {a.agency_id for a in self._assignments() if a.agency_id and a.role == Role.PROFESSIONAL_GRID_WORKER}
+
     def scope_codes(self, roles=None):
         """Codes of the units this user's roles cover, optionally only for ``roles``."""
         codes = set()
