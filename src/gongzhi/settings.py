@@ -126,8 +126,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # Tests use Django's shared in-memory SQLite: fast, and one per test process.
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # Tests use a file too (not Django's shared in-memory database, whose connections are not
+    # isolated from each other), so that concurrent transactions behave as in real use.
+    # GONGZHI_TEST_DATABASE_NAME lets two test runs on one machine keep apart.
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", str(VAR_DIR / "test" / "gongzhi-test.sqlite3"))}
+    for _folder in (Path(DATABASES["default"]["NAME"]).parent, Path(DATABASES["default"]["TEST"]["NAME"]).parent):
+        _folder.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
