@@ -224,3 +224,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Headline figures (/figures.json, the figures page) are counted at most this often (seconds):
+# counting is whole-table work, so views read the cached result (docs/decisions.md 20).
+FIGURES_CACHE_SECONDS = int(env("FIGURES_CACHE_SECONDS", "60"))

@@ -1,7 +1,11 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.plugins import GongzhiAppConfig
 
-class ApiConfig(AppConfig):
+
+class ApiConfig(GongzhiAppConfig):
+    default = True
     name = "gongzhi.api"
     verbose_name = _("Machine interfaces")
+    url_prefix = ""
+    menu = "gongzhi.api.menu.MENU"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.querysets import ScopedQuerySet
 from gongzhi.core.scoping import under_codes_q
-from gongzhi.people.models import Role
+from gongzhi.people.models import TERRITORIAL_ROLES, Role
 
 
 class CategoryQuerySet(ScopedQuerySet):
@@ -62,7 +62,6 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.REGISTERED, Status.DISPATCHED, Status.HANDLING, Status.WHISTLED, Status.FED_BACK)
-TERRITORIAL_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER})
 # Who sees and reports the cases of their territory: the territorial roles and
 # machine clients (a hotline, an Open311 client), each within its own scope.
 CASE_SCOPE_ROLES = TERRITORIAL_ROLES | {Role.MACHINE_CLIENT}

@@ -298,3 +298,11 @@ def open_notification(request, pk):
         notice.read_at = timezone.now()
         notice.save(update_fields=["read_at"])
     return redirect("cases:detail", number=notice.case.number)
+
+
+def page_context(request):
+    """Every page's unread-notice badge: one indexed count on (user, read_at)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {"UNREAD_NOTICES": Notification.objects.filter(user=user, read_at__isnull=True).count()}

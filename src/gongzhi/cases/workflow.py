@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.errors import DomainError
+from gongzhi.core.errors import Conflict, DomainError, NotFound
 from gongzhi.people.models import Agency, Role
 
 from . import notify, rates
@@ -27,12 +27,8 @@ SUPERVISORS = frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTR
 WHISTLE_REPORT_MINUTES = 30
 
 
-class CaseNotFound(DomainError):
+class CaseNotFound(NotFound):
     """The case does not exist or is outside the actor's scope (views answer 404)."""
-
-
-class Conflict(DomainError):
-    """Someone else moved the case first."""
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.people.models import BACK_OFFICE_ROLES, EDITOR_ROLES
-
 
 class GongzhiAdminSite(admin.AdminSite):
     site_header = _("Gongzhi back office")
@@ -20,8 +18,7 @@ class GongzhiAdminSite(admin.AdminSite):
     index_title = _("Master data of my scope")
 
     def has_permission(self, request):
-        user = request.user
-        return user.is_active and (user.is_superuser or user.has_role(*BACK_OFFICE_ROLES))
+        return request.user.is_authenticated and request.user.may_use_back_office()
 
 
 def _visible(model, user):
@@ -31,29 +28,37 @@ def _visible(model, user):
 
 class ScopedAdmin(admin.ModelAdmin):
     # Roles allowed to view and to change records of this model (within their scope).
-    view_roles = BACK_OFFICE_ROLES
-    edit_roles = EDITOR_ROLES
+    # None: the account's own rule (User.may_use_back_office / may_edit_master_data),
+    # so core names no role of its own.
+    view_roles = None
+    edit_roles = None
 
     def get_queryset(self, request):
         return _visible(self.model, request.user).select_related(*self.list_select_related or ())
 
-    def _holds(self, request, roles):
-        return request.user.is_superuser or request.user.has_role(*roles)
+    def _holds(self, request, kind):
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        roles = self.edit_roles if kind == "edit" else self.view_roles
+        if roles is None:
+            return user.may_edit_master_data() if kind == "edit" else user.may_use_back_office()
+        return user.holds(roles)
 
     def has_module_permission(self, request):
-        return self._holds(request, self.view_roles)
+        return self._holds(request, "view")
 
     def has_view_permission(self, request, obj=None):
-        return self._holds(request, self.view_roles)
+        return self._holds(request, "view")
 
     def has_add_permission(self, request):
-        return self._holds(request, self.edit_roles)
+        return self._holds(request, "edit")
 
     def has_change_permission(self, request, obj=None):
-        return self._holds(request, self.edit_roles)
+        return self._holds(request, "edit")
 
     def has_delete_permission(self, request, obj=None):
-        return self._holds(request, self.edit_roles)
+        return self._holds(request, "edit")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("queryset", _visible(db_field.related_model, request.user))

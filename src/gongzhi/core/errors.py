@@ -25,3 +25,11 @@ class DomainError(ValidationError):
     @property
     def text(self):
         return "; ".join(str(m) for m in self.messages)
+
+
+class NotFound(DomainError):
+    """The object does not exist or is outside the person's scope: both answer 404 alike."""
+
+
+class Conflict(DomainError):
+    """Someone else changed the object first (a stale version): answer 409, reload and retry."""

@@ -1,7 +1,12 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.plugins import GongzhiAppConfig
 
-class DashboardConfig(AppConfig):
+
+class DashboardConfig(GongzhiAppConfig):
+    default = True
     name = "gongzhi.dashboard"
     verbose_name = _("Dashboard")
+    url_prefix = ""
+    api_router = "gongzhi.dashboard.api.router"
+    menu = "gongzhi.dashboard.menu.MENU"

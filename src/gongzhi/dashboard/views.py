@@ -10,7 +10,7 @@ from gongzhi.party.models import PartyMember, PartyOrganization
 from gongzhi.people.models import LEDGER_ROLES, PARTY_ROLES
 from gongzhi.territory.models import Level, Resident, Unit
 
-from .figures import LABELS, compute_figures
+from .figures import current_figures, labels
 
 
 @login_required
@@ -54,8 +54,8 @@ def _may_read_figures(request):
 def figures_page(request):
     if not _may_read_figures(request):
         return redirect_to_login(request.get_full_path())
-    figures = compute_figures()
-    rows = [(key, LABELS[key], value) for key, value in figures.items()]
+    names = labels()
+    rows = [(key, names[key], value) for key, value in current_figures().items()]
     return render(request, "dashboard/figures.html", {"rows": rows})
 
 
@@ -65,4 +65,4 @@ def figures_json(request):
         return JsonResponse(
             {"error": {"code": "not_authenticated", "message": "请先登录 / Sign in first"}}, status=401
         )
-    return JsonResponse(compute_figures(), json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(current_figures(), json_dumps_params={"ensure_ascii": False})

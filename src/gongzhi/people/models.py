@@ -35,6 +35,11 @@ BACK_OFFICE_ROLES = LEDGER_ROLES
 EDITOR_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY})
 # Roles that see the party organizations and members of their scope.
 PARTY_ROLES = LEDGER_ROLES | {Role.INSTRUCTOR}
+# Roles that work cases of a territory (the inbox, the rates of their scope).
+TERRITORIAL_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER})
+# Staff: everyone who works for the district, an agency or a system (not residents, volunteers or members).
+STAFF_ROLES = TERRITORIAL_ROLES | {Role.PROFESSIONAL_GRID_WORKER, Role.LEGAL_OFFICER, Role.INSTRUCTOR,
+                                   Role.PARK_STAFF, Role.MACHINE_CLIENT}
 
 
 class LegalKind(models.TextChoices):
@@ -81,6 +86,16 @@ class User(AbstractUser):
     def has_role(self, *roles):
         return bool(self.roles() & set(roles))
 
+    def holds(self, roles):
+        """Superusers hold every role; anyone else the roles they were given (False when signed out)."""
+        return self.is_superuser or self.has_role(*roles)
+
+    def may_use_back_office(self):
+        return self.is_active and self.holds(BACK_OFFICE_ROLES)
+
+    def may_edit_master_data(self):
+        return self.is_active and self.holds(EDITOR_ROLES)
+
     def agency_ids(self):
         """The agencies this account works for as a professional grid worker."""
         return {a.agency_id for a in self._assignments() if a.agency_id and a.role == Role.PROFESSIONAL_GRID_WORKER}
@@ -92,8 +107,6 @@ class User(AbstractUser):
             if roles is None or a.role in roles:
                 codes.update(u.code for u in a.units.all())
         return codes
-
-
 
 
 class AgencyKind(models.TextChoices):

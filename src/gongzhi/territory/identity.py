@@ -10,10 +10,10 @@ import re
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
+from gongzhi.core.masking import MOBILE_RE, mask_id_number, mask_phone  # noqa: F401  (re-exported)
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 
@@ -63,17 +63,3 @@ def normalize_phone(value, *, field="phone"):
         _("Not a valid phone number: use an 11-digit mobile number or 0area-number."),
         code="phone", field=field,
     )
-
-
-def mask_id_number(value):
-    if not value:
-        return ""
-    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
-
-
-def mask_phone(value):
-    if not value:
-        return ""
-    if MOBILE_RE.match(value):
-        return value[:3] + "****" + value[-4:]
-    return value[:-4].rstrip("-")[:4] + "****" + value[-4:] if len(value) > 6 else "*" * len(value)

@@ -16,6 +16,7 @@ from gongzhi.core.errors import DomainError
 
 from .geometry import validate_boundary
 from .identity import birth_date_from_id, normalize_id_number, normalize_phone
+from .signals import unit_codes_changed
 from .models import CODE_LENGTH, CODE_PART_WIDTH, Level, PersonalDataView, Resident, Unit
 
 DIGITS = re.compile(r"^\d+$")
@@ -113,12 +114,8 @@ def move_unit(unit, new_parent):
     for u in subtree:
         Unit.objects.filter(pk=u.pk).update(code=u.code, updated_at=now)
     Unit.objects.filter(pk=unit.pk).update(parent=new_parent)
-    # Cases keep their grid's code for scoping; they move with their grid.
-    from gongzhi.cases.models import Case
-
-    for grid in subtree:
-        if grid.level == Level.GRID:
-            Case.objects.filter(grid_id=grid.pk).update(grid_code=grid.code)
+    # Records elsewhere that copy a unit's code (cases keep their grid's) follow it.
+    unit_codes_changed.send(sender=Unit, changed=[(u.pk, u.code, u.level) for u in subtree])
     unit.refresh_from_db()
     return unit
 

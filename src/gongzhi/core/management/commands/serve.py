@@ -54,16 +54,12 @@ class Command(BaseCommand):
     def tick_forever():
         from django.db import close_old_connections
 
-        from gongzhi.cases import deadlines, rates
+        from gongzhi.core.tick import run_once
 
         log = logging.getLogger("gongzhi.tick")
         while True:
             time.sleep(60)
             try:
-                sent = deadlines.run()
-                rates.refresh_recent()
-                log.info("tick %s", sent)
-            except Exception:  # keep ticking; the next minute may succeed
-                log.exception("tick failed")
+                log.info("tick %s", run_once())
             finally:
                 close_old_connections()

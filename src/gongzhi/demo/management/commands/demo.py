@@ -8,8 +8,9 @@ from tqdm import tqdm
 
 from gongzhi.api.services import user_for_token
 from gongzhi.demo.builder import (
-    DISTRICT_CODE, OPEN311_CLIENT, OPEN311_CLIENT_NAME, DemoBuilder, create_open311_key, demo_logins, open311_client,
+    OPEN311_CLIENT, OPEN311_CLIENT_NAME, DemoBuilder, create_open311_key, demo_logins, open311_client,
 )
+from gongzhi.territory.demo import DISTRICT_CODE
 from gongzhi.territory.models import Unit
 
 
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         else:
             if exists:
                 call_command("flush", interactive=False, verbosity=0)
-            bar = tqdm(total=len(DemoBuilder.STEPS), disable=quiet, desc="demo", unit="step")
+            bar = tqdm(total=len(DemoBuilder.steps()), disable=quiet, desc="demo", unit="step")
 
             def progress(label):
                 bar.set_postfix_str(label)

@@ -49,6 +49,11 @@ WORDING = {
 }
 
 
+def build(builder):
+    """The cases app's demo step: a year of cases, then the rates roll-up."""
+    CaseBuilder(builder.rng, builder.fake, builder.now, builder.world).build()
+
+
 class CaseBuilder:
     def __init__(self, rng, fake, now, world):
         self.rng, self.fake, self.world, self.now = rng, fake, world, now

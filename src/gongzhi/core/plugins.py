@@ -1,0 +1,133 @@
+"""How an app plugs itself into the product without anyone editing another app.
+
+Each app of the product has an AppConfig that subclasses ``GongzhiAppConfig``
+and names, as dotted paths inside its own package, what it contributes:
+
+==================  ===================================================================
+``url_prefix``       its pages: ``<app>.urls`` is mounted under this prefix (e.g. "cases/")
+``api_router``       a django-ninja Router mounted on the one NinjaAPI at ``api_prefix``
+``figures``          a list of ``Figure`` (headline numbers, counted from records)
+``tick_steps``       callables ``step(now) -> dict`` run by `gongzhi tick` every minute
+``demo_steps``       ``(order, callable)``: ``step(builder)`` builds the app's part of the demo
+``menu``             a list of ``MenuEntry`` for the top menu
+``notices``          a dict event -> lazy message template, for notices about its objects
+``context``          ``context(request) -> dict`` added to every page's template context
+``outbox_handlers``  a dict kind -> ``handler(payload)`` for side effects sent after commit
+==================  ===================================================================
+
+Core reads these through the functions below and never imports a domain app
+(a test checks it). Paths are imported lazily, on first use, so apps can name
+modules that import models. Adding an app is one line in ``INSTALLED_APPS``.
+"""
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Callable
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+
+class GongzhiAppConfig(AppConfig):
+    # Abstract: Django must not pick this as an app's config; each app's own config sets default = True.
+    default = False
+    url_prefix = None
+    api_router = None
+    api_prefix = "/"
+    figures = None
+    tick_steps = ()
+    demo_steps = ()
+    menu = None
+    notices = None
+    context = None
+    outbox_handlers = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline number: a key (stable, in /figures.json), a label and how to count it."""
+
+    key: str
+    label: str
+    count: Callable[[], float]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A top-menu link. ``shown(user)`` says whether this person gets it (a resident must
+    never see staff entries that lead to empty pages)."""
+
+    label: str
+    url_name: str
+    order: int = 100
+    shown: Callable = field(default=lambda user: user.is_authenticated)
+    testid: str = ""
+
+
+def product_apps():
+    """The apps that plug into the product, in INSTALLED_APPS order."""
+    return [config for config in apps.get_app_configs() if isinstance(config, GongzhiAppConfig)]
+
+
+def _load(path):
+    return import_string(path) if isinstance(path, str) else path
+
+
+@cache
+def url_mounts():
+    return [(config.url_prefix, f"{config.name}.urls") for config in product_apps() if config.url_prefix is not None]
+
+
+@cache
+def api_routers():
+    return [(config.api_prefix, _load(config.api_router)) for config in product_apps() if config.api_router]
+
+
+@cache
+def figures():
+    found = {}
+    for config in product_apps():
+        for figure in _load(config.figures) if config.figures else ():
+            if figure.key in found:
+                raise ValueError(f"Figure {figure.key!r} is declared twice ({config.name})")
+            found[figure.key] = figure
+    return found
+
+
+@cache
+def tick_steps():
+    return [(f"{config.label}.{path.rsplit('.', 1)[-1]}", _load(path)) for config in product_apps() for path in config.tick_steps]
+
+
+@cache
+def demo_steps():
+    steps = [(order, config.label, _load(path)) for config in product_apps() for order, path in config.demo_steps]
+    return sorted(steps, key=lambda s: (s[0], s[1]))
+
+
+@cache
+def menu_entries():
+    entries = [entry for config in product_apps() if config.menu for entry in _load(config.menu)]
+    return sorted(entries, key=lambda e: e.order)
+
+
+@cache
+def notice_messages():
+    messages = {}
+    for config in product_apps():
+        for event, template in (_load(config.notices) or {}).items() if config.notices else ():
+            messages[f"{config.label}.{event}"] = template
+    return messages
+
+
+@cache
+def context_hooks():
+    return [_load(config.context) for config in product_apps() if config.context]
+
+
+@cache
+def outbox_handlers():
+    handlers = {}
+    for config in product_apps():
+        for kind, path in (config.outbox_handlers or {}).items():
+            handlers[kind] = _load(path)
+    return handlers
