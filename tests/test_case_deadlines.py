@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from gongzhi.cases import deadlines, workflow
-from gongzhi.cases.models import Notification
+from gongzhi.core.models import Notice
 from gongzhi.people.models import Role
 from tests.conftest import make_user
 from tests.test_case_workflow import cw, report  # noqa: F401  (fixture)
@@ -23,8 +23,11 @@ def dw(cw):
     return cw
 
 
-def notices(user, **filters):
-    return list(Notification.objects.filter(user=user, **filters).values_list("message", flat=True))
+def notices(user, case=None):
+    found = Notice.objects.filter(user=user)
+    if case is not None:
+        found = found.filter(object_id=case.pk, content_type__model="case")
+    return [n.message for n in found]
 
 
 def test_a_new_report_reaches_the_grid_worker_once_in_app_and_by_email(dw, django_capture_on_commit_callbacks):
@@ -44,12 +47,12 @@ def test_dispatch_notifies_the_agency_clerk_and_not_the_others(dw, django_captur
 
 
 def test_announcing_the_same_event_twice_notifies_nobody_twice(dw, django_capture_on_commit_callbacks):
-    from gongzhi.cases import notify
+    from gongzhi.core import notices as core_notices
 
     case = report(dw, now=T0)
-    assert notify.deliver(case, "k1", "urge", {dw.worker_a.pk}) == 1
-    assert notify.deliver(case, "k1", "urge", {dw.worker_a.pk}) == 0
-    assert Notification.objects.filter(event_key="k1").count() == 1
+    assert core_notices.notify(case, "cases.urge", "k1", {dw.worker_a.pk}, {"number": case.number}) == 1
+    assert core_notices.notify(case, "cases.urge", "k1", {dw.worker_a.pk}, {"number": case.number}) == 0
+    assert Notice.objects.filter(event_key="k1").count() == 1
 
 
 def test_nothing_is_sent_while_there_is_time(dw):
@@ -95,3 +98,16 @@ def test_an_agency_that_does_not_report_to_a_whistle_within_30_minutes_is_chased
     deadlines.run(link_deadline + datetime.timedelta(minutes=1))
     assert len(notices(dw.clerks[1], case=case)) == 1
     assert notices(dw.clerks[0], case=case) == []
+
+
+def test_an_overdue_case_found_late_sends_one_notice_naming_every_level_it_reached(dw):
+    case = report(dw, now=T0)
+    deadlines.run(case.resolve_by + datetime.timedelta(days=3, minutes=1))  # community, street and district at once
+    from django.utils import translation
+
+    with translation.override("en"):
+        mine = notices(dw.worker_a, case=case)
+    assert len(mine) == 1
+    assert "Community party secretary" in mine[0] and "Street admin" in mine[0] and "District / park admin" in mine[0]
+    for person in (dw.secretary, dw.street_admin, dw.district_admin):
+        assert len(notices(person, case=case)) == 1

@@ -161,10 +161,10 @@ def test_notifications_are_listed_and_marked_read(client, cw, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         case = report(cw)
     login(client, cw.worker_a)
-    page = client.get(reverse("cases:notifications")).content.decode()
+    page = client.get(reverse("notices:list")).content.decode()
     assert case.number in page
     assert 'class="badge text-bg-danger">1<' in client.get(reverse("home")).content.decode()
-    client.post(reverse("cases:notifications"))
+    client.post(reverse("notices:list"))
     assert 'class="badge text-bg-danger">' not in client.get(reverse("home")).content.decode()
 
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("notices/", include("gongzhi.core.urls")),
 ] + [path(prefix, include(module)) for prefix, module in plugins.url_mounts()]

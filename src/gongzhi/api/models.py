@@ -34,6 +34,11 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
+class IdempotencyRecordQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q(user=user)
+
+
 class IdempotencyRecord(models.Model):
     """The first answer to a POST with an Idempotency-Key, replayed for retries."""
 
@@ -43,6 +48,8 @@ class IdempotencyRecord(models.Model):
     status = models.PositiveSmallIntegerField()
     body = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IdempotencyRecordQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key", "endpoint"], name="idempotency_once")]

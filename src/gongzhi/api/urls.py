@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 from .v1 import api, docs_page
@@ -7,5 +7,4 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", docs_page, name="api-docs"),
     path("api/tokens/", views.tokens, name="api-tokens"),
-    path("open311/v2/", include("gongzhi.api.open311")),
 ]

@@ -249,7 +249,7 @@ def _move_endpoint(name):
             params["agencies"] = list(Agency.objects.visible_to(user).filter(pk__in=payload.agency_ids))
         elif name == "merge":
             params["main_case"] = Case.objects.visible_to(user).filter(number=payload.main_case or "").first()
-        elif name == "rate":
+        elif name in ("rate", "return_visit"):
             params.update(rating=payload.rating, solved=payload.solved, comment=payload.comment)
         workflow.perform(case.pk, name, user, expected_version=payload.version, note=payload.note, **params)
         return case_detail(visible_case(user, number), user)
@@ -259,8 +259,8 @@ def _move_endpoint(name):
 
 
 for _name, _move in workflow.MOVES.items():
-    if _name == "register":
-        continue
+    if _move.actor == "system":
+        continue  # register is POST /cases; close_with_main follows from closing the main case
     router.post(f"/cases/{{number}}/{_name}", response=answers(CaseDetail, 200, 409), summary=str(_move.label),
                operation_id=f"case_{_name}")(_move_endpoint(_name))
 

@@ -6,6 +6,7 @@ changes ``Case.status``.
 """
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.querysets import ScopedQuerySet
@@ -136,6 +137,19 @@ class Case(models.Model):
     def __str__(self):
         return f"{self.number} {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("cases:detail", kwargs={"number": self.number})
+
+
+def _of_visible_cases(user):
+    """For records that belong to one case: visible exactly when their case is."""
+    return Q(case__in=Case.objects.filter(Case.objects.scope_q(user)))
+
+
+class CaseRecordQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return _of_visible_cases(user)
+
 
 class CaseAgency(models.Model):
     """An agency a case was dispatched or whistled to (吹哨报到 summons several)."""
@@ -149,6 +163,10 @@ class CaseAgency(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     fed_back_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(null=True, blank=True)
+    # The case's reopen_count when summoned: a reopened case is worked in a new round.
+    round = models.PositiveSmallIntegerField(default=0)
+
+    objects = CaseRecordQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["agency", "fed_back_at"], name="case_agency_inbox")]
@@ -166,6 +184,10 @@ class CaseRating(models.Model):
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     rated_by = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, related_name="+")
     rated_at = models.DateTimeField()
+    # Taken by phone on a return visit (回访) and recorded by ``rated_by`` for the reporter.
+    on_behalf = models.BooleanField(_("recorded on behalf"), default=False)
+
+    objects = CaseRecordQuerySet.as_manager()
 
 
 class TimelineEntry(models.Model):
@@ -180,6 +202,8 @@ class TimelineEntry(models.Model):
     status_after = models.CharField(max_length=20)
     details = models.JSONField(default=dict, blank=True)
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["case", "at"], name="timeline_case_at")]
@@ -193,11 +217,18 @@ class TimelineEntry(models.Model):
         raise ValueError("Timeline entries are never deleted.")
 
 
+class NobodyQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q(pk__in=[])  # machinery: no person browses it (superusers excepted)
+
+
 class CaseCounter(models.Model):
     """The last number given in a year: case numbers are 2026-000123, gapless per year."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    objects = NobodyQuerySet.as_manager()
 
 
 def photo_path(instance, filename):
@@ -228,25 +259,10 @@ class CasePhoto(models.Model):
     uploaded_by = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["uploaded_at", "id"]
-
-
-class Notification(models.Model):
-    """An in-app notice; (user, event_key) is unique so each event reaches each person once."""
-
-    user = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="notifications")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications")
-    event_key = models.CharField(max_length=80)
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "event_key"], name="notification_once_per_event")]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox")]
 
 
 class RateDimension(models.TextChoices):
@@ -255,6 +271,17 @@ class RateDimension(models.TextChoices):
     COMMUNITY = "community", _("Community")
     GRID = "grid", _("Grid")
     AGENCY = "agency", _("Agency")
+
+
+class RateRollupQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        from gongzhi.people.models import Agency
+
+        codes = user.scope_codes()
+        units = Q(dimension__in=[d for d in RateDimension.values if d != RateDimension.AGENCY]) & under_codes_q("key", codes)
+        districts = {code[:6] for code in codes}
+        agencies = Agency.objects.filter(district__code__in=districts).values_list("pk", flat=True)
+        return units | Q(dimension=RateDimension.AGENCY, key__in=[str(pk) for pk in agencies])
 
 
 class RateRollup(models.Model):
@@ -270,6 +297,8 @@ class RateRollup(models.Model):
     satisfied = models.PositiveIntegerField(default=0)
     basically = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
+
+    objects = RateRollupQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "dimension", "key"], name="rate_rollup_unique")]

@@ -108,6 +108,13 @@ def refresh_for_case(case):
     refresh_month(timezone.localtime(case.created_at).date(), grid_code=case.grid_code, agency_ids=agencies)
 
 
+def on_rated(payload):
+    """The outbox handler after a rating or a reopening: refresh the rows that case counts in."""
+    case = Case.objects.filter(pk=payload["case"]).first()
+    if case is not None:
+        refresh_for_case(case)
+
+
 def refresh_recent(now=None):
     """What the tick does: this month and the last (ratings arrive after the month ends)."""
     today = timezone.localtime(now or timezone.now()).date().replace(day=1)

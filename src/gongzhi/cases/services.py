@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
+from gongzhi.core.scoping import user_covers
 from gongzhi.territory.geometry import locate
 from gongzhi.territory.identity import normalize_phone
 
@@ -51,9 +52,7 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
         grid_id, micro_id, grid_code = grid.pk, micro.pk if micro else None, grid.code
     else:
         raise DomainError(_("Place the problem on the map or choose a building."), code="place_required", field="place")
-    if within_scope_of is not None and not within_scope_of.is_superuser and not any(
-        grid_code.startswith(code) for code in within_scope_of.scope_codes(CASE_SCOPE_ROLES)
-    ):
+    if within_scope_of is not None and not user_covers(within_scope_of, grid_code, CASE_SCOPE_ROLES):
         raise DomainError(_("That place is outside your grids."), code="out_of_scope", field="lat")
     case = Case.objects.create(
         number=next_number(timezone.localtime(now).year), title=title[:100], description=description,
@@ -67,6 +66,5 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
                                          status_before="", status_after=case.status, details={"channel": channel})
     if photos:
         store_photos(case, photos, uploaded_by=recorded_by or reporter)
-    notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", "register",
-                    actor_id=(recorded_by or reporter).pk if (recorded_by or reporter) else None)
+    notify.announce(case, entry.pk, "register", actor_id=(recorded_by or reporter).pk if (recorded_by or reporter) else None)
     return case

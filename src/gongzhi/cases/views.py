@@ -20,7 +20,7 @@ from gongzhi.territory.models import Level, Unit
 
 from . import rates, routing, services, similarity, workflow
 from .forms import RateForm, RecordForm, ReportForm, category_choices
-from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, Notification, PhotoKind, RateDimension, Status
+from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, PhotoKind, RateDimension, Status
 from .photos import store_photos
 
 LIST_RELATED = ("category__parent", "grid")
@@ -165,9 +165,10 @@ def detail(request, number):
         "case": case, "moves": moves,
         "timeline": timeline,
         "photos": case.photos.all(),
-        "links": case.agency_links.select_related("agency"),
+        # This round's agencies; a reopened case's earlier rounds are in its timeline.
+        "links": case.agency_links.filter(round=case.reopen_count).select_related("agency"),
         "now": timezone.now(),
-        "rate_form": RateForm() if "rate" in moves else None,
+        "rate_form": RateForm() if {"rate", "return_visit"} & set(moves) else None,
     }
     if {"dispatch", "whistle"} & set(moves):
         context["agencies"] = Agency.objects.visible_to(request.user).order_by("kind", "name")
@@ -195,13 +196,13 @@ def move(request, number, name):
             params["agencies"] = list(Agency.objects.visible_to(request.user).filter(pk__in=request.POST.getlist("agencies")))
         elif name == "merge":
             params["main_case"] = get_object_or_404(Case.objects.visible_to(request.user), number=request.POST.get("main_case", ""))
-        elif name == "rate":
+        elif name in ("rate", "return_visit"):
             form = RateForm(request.POST)
             if not form.is_valid():
                 raise DomainError(_("Choose how satisfied you are and whether it was solved."))
             params.update(form.cleaned_data)
         version = request.POST.get("version")
-        note = request.POST.get("comment", "") if name == "rate" else request.POST.get("note", "")
+        note = request.POST.get("comment", "") if name in ("rate", "return_visit") else request.POST.get("note", "")
         # The move and its result photos are one write: both land or neither does.
         with transaction.atomic():
             workflow.perform(case.pk, name, request.user, note=note,
@@ -277,32 +278,3 @@ def photo(request, number, token, size):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notifications(request):
-    mine = Notification.objects.filter(user=request.user)
-    if request.method == "POST":
-        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
-        return redirect("cases:notifications")
-    rows, next_cursor = cursor_page(mine.select_related("case"), request.GET.get("after"))
-    return render(request, "cases/notifications.html", {"notices": rows, "next_cursor": next_cursor})
-
-
-@login_required
-@require_POST
-def open_notification(request, pk):
-    notice = get_object_or_404(Notification.objects.filter(user=request.user).select_related("case"), pk=pk)
-    if notice.read_at is None:
-        notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at"])
-    return redirect("cases:detail", number=notice.case.number)
-
-
-def page_context(request):
-    """Every page's unread-notice badge: one indexed count on (user, read_at)."""
-    user = request.user
-    if not user.is_authenticated:
-        return {}
-    return {"UNREAD_NOTICES": Notification.objects.filter(user=user, read_at__isnull=True).count()}

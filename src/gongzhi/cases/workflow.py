@@ -15,15 +15,21 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core import outbox
 from gongzhi.core.errors import Conflict, DomainError, NotFound
-from gongzhi.people.models import Agency, Role
+from gongzhi.core.scoping import user_covers
+from gongzhi.people.models import TERRITORIAL_ROLES, Agency, Role
 
-from . import notify, rates
-from .models import Case, CaseAgency, CaseRating, Rating, Status, TimelineEntry
+from . import notify
+from .models import OPEN_STATUSES, Case, CaseAgency, CaseRating, Rating, Status, TimelineEntry
 
 GRID = frozenset({Role.GRID_WORKER})
-TERRITORY = frozenset({Role.GRID_WORKER, Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
-SUPERVISORS = frozenset({Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN})
+TERRITORY = TERRITORIAL_ROLES
+SUPERVISORS = TERRITORIAL_ROLES - GRID
+# Who may record a return visit (回访) for a reporter without an account: the grid's staff, and a
+# hotline system (12345) connected as a machine client.
+VISITORS = TERRITORIAL_ROLES | {Role.MACHINE_CLIENT}
+# An agency summoned by a whistle reports (报到) within this many minutes.
 WHISTLE_REPORT_MINUTES = 30
 
 
@@ -35,40 +41,58 @@ class CaseNotFound(NotFound):
 class Move:
     label: str
     sources: tuple
-    # Who may make it: "territory" (a role in ``roles`` covering the case's
-    # grid), "agency" (staff of an agency working on the case) or "reporter".
+    # Where the move may leave the case; () means "where it was" (notes such as urge).
+    targets: tuple
+    # Who may make it: "territory" (a role in ``roles`` covering the case's grid), "agency"
+    # (staff of an agency working on the case, this round), "reporter" (the reporter's own
+    # account), "visit" (``roles`` covering the grid, on behalf of a reporter without an
+    # account) or "system" (only the workflow itself, as a consequence of another move).
     actor: str
     roles: frozenset = frozenset()
     needs_note: bool = False
 
 
 S = Status
-OPEN = (S.REGISTERED, S.DISPATCHED, S.HANDLING, S.WHISTLED, S.FED_BACK)
+OPEN = OPEN_STATUSES
 
-# The whole state table. Targets are set by each move's function below,
-# because some depend on the case (a whistle closes only when all fed back).
+# The whole state table: every move, from where, to where, by whom.
 MOVES = {
-    "register": Move(_("Register"), (), "territory", TERRITORY),  # done by intake (services.create_case), never by perform
-    "solve_on_spot": Move(_("Solve on the spot"), (S.REGISTERED,), "territory", GRID, needs_note=True),
-    "dispatch": Move(_("Dispatch to an agency"), (S.REGISTERED,), "territory", TERRITORY),
-    "whistle": Move(_("Blow the whistle"), (S.REGISTERED,), "territory", TERRITORY),
-    "merge": Move(_("Merge into a main case"), (S.REGISTERED,), "territory", TERRITORY),
-    "accept": Move(_("Accept"), (S.DISPATCHED,), "agency"),
-    "return": Move(_("Return: wrong agency"), (S.DISPATCHED,), "agency", needs_note=True),
-    "report": Move(_("Report to the whistle"), (S.WHISTLED,), "agency"),
-    "feed_back": Move(_("Feed back the result"), (S.HANDLING, S.WHISTLED), "agency", needs_note=True),
-    "verify": Move(_("Verify and close"), (S.FED_BACK,), "territory", GRID),
-    "send_back": Move(_("Not solved: send back"), (S.FED_BACK,), "territory", GRID, needs_note=True),
-    "rate": Move(_("Rate"), (S.CLOSED,), "reporter"),
-    "reopen": Move(_("Reopen"), (S.RATED,), "reporter", needs_note=True),
-    "urge": Move(_("Urge (催办)"), OPEN, "territory", SUPERVISORS, needs_note=True),
-    "supervise": Move(_("Supervise (督办)"), OPEN, "territory", SUPERVISORS, needs_note=True),
+    "register": Move(_("Register"), (), (S.REGISTERED,), "system"),  # intake (services.create_case), never perform
+    "solve_on_spot": Move(_("Solve on the spot"), (S.REGISTERED,), (S.CLOSED,), "territory", GRID, needs_note=True),
+    "dispatch": Move(_("Dispatch to an agency"), (S.REGISTERED,), (S.DISPATCHED,), "territory", TERRITORY),
+    "whistle": Move(_("Blow the whistle"), (S.REGISTERED,), (S.WHISTLED,), "territory", TERRITORY),
+    "merge": Move(_("Merge into a main case"), (S.REGISTERED,), (S.MERGED,), "territory", TERRITORY),
+    "accept": Move(_("Accept"), (S.DISPATCHED,), (S.HANDLING,), "agency"),
+    "return": Move(_("Return: wrong agency"), (S.DISPATCHED,), (S.REGISTERED,), "agency", needs_note=True),
+    "report": Move(_("Report to the whistle"), (S.WHISTLED,), (S.WHISTLED,), "agency"),
+    # A whistle waits for every summoned agency: it is fed back when the last one is.
+    "feed_back": Move(_("Feed back the result"), (S.HANDLING, S.WHISTLED), (S.FED_BACK, S.WHISTLED), "agency", needs_note=True),
+    "verify": Move(_("Verify and close"), (S.FED_BACK,), (S.CLOSED,), "territory", GRID),
+    "send_back": Move(_("Not solved: send back"), (S.FED_BACK,), (S.HANDLING, S.WHISTLED), "territory", GRID, needs_note=True),
+    # A report merged into a main case is closed with it (answered with the main case's result).
+    "close_with_main": Move(_("Closed with the main case"), (S.MERGED,), (S.CLOSED,), "system"),
+    "rate": Move(_("Rate"), (S.CLOSED,), (S.RATED,), "reporter"),
+    "return_visit": Move(_("Return visit (回访)"), (S.CLOSED,), (S.RATED,), "visit", VISITORS),
+    "reopen": Move(_("Reopen"), (S.RATED,), (S.REGISTERED,), "reporter", needs_note=True),
+    "urge": Move(_("Urge (催办)"), OPEN, (), "territory", SUPERVISORS, needs_note=True),
+    "supervise": Move(_("Supervise (督办)"), OPEN, (), "territory", SUPERVISORS, needs_note=True),
 }
+
+
+def reopen_refusal(case):
+    """Why this case cannot be reopened now, or None: the one reopen rule (GONGZHI_CASE_MAX_REOPENS)."""
+    if case.rating != Rating.UNSATISFIED:
+        return _("Only a case rated unsatisfied can be reopened.")
+    if case.reopen_count >= settings.CASE_MAX_REOPENS:
+        return _("This case has been reopened as often as the rules allow (%(n)d).") % {"n": settings.CASE_MAX_REOPENS}
+    return None
 
 
 # Conditions beyond the status that a move needs; perform() checks them too, with a message.
 GUARDS = {
-    "reopen": lambda case: case.rating == Rating.UNSATISFIED and case.reopen_count < settings.CASE_MAX_REOPENS,
+    "reopen": lambda case: reopen_refusal(case) is None,
+    # Only for reporters without an account (anonymous, hotline, Open311): they are asked by phone.
+    "return_visit": lambda case: case.reporter_id is None,
 }
 
 
@@ -80,23 +104,39 @@ def allowed_moves(case, actor):
     ]
 
 
+def current_links(case):
+    """The agencies working on the case in its current round (a reopened case starts a new round)."""
+    return case.agency_links.filter(returned_at__isnull=True, round=case.reopen_count)
+
+
 def _actor_may(move, case, actor):
+    if move.actor == "system":
+        return False
     if move.actor == "reporter":
         return case.reporter_id is not None and case.reporter_id == actor.pk
     if move.actor == "agency":
-        return case.agency_links.filter(agency_id__in=actor.agency_ids(), returned_at__isnull=True).exists()
-    if actor.is_superuser:
-        return True
-    return any(case.grid_code.startswith(code) for code in actor.scope_codes(move.roles))
+        return _links_of(case, actor, move).exists()
+    return user_covers(actor, case.grid_code, move.roles)
+
+
+def _links_of(case, actor, move=None):
+    links = current_links(case).filter(agency_id__in=actor.agency_ids())
+    if move is MOVES["report"]:
+        # 报到 once, before feeding back: a second press would only repeat the timeline.
+        links = links.filter(reported_at__isnull=True, fed_back_at__isnull=True)
+    elif move is MOVES["feed_back"]:
+        links = links.filter(fed_back_at__isnull=True)
+    return links
 
 
 @transaction.atomic
 def perform(case_id, move_name, actor, *, expected_version=None, note="", now=None, **params):
     """Make one move. ``now`` is for importers and the demo, which replay past events."""
     move = MOVES.get(move_name)
-    if move is None:
+    if move is None or move.actor == "system":
         raise DomainError(_("Unknown move."), code="unknown_move")
     try:
+        # FOR UPDATE: one move at a time per case.
         case = Case.objects.select_for_update().get(pk=case_id)
     except Case.DoesNotExist:
         raise CaseNotFound(_("No such case."), code="not_found")
@@ -111,30 +151,37 @@ def perform(case_id, move_name, actor, *, expected_version=None, note="", now=No
         )
     if not _actor_may(move, case, actor):
         raise DomainError(_("Your role does not allow “%(move)s” on this case."), params={"move": move.label}, code="forbidden")
+    if move_name == "return_visit" and not GUARDS["return_visit"](case):
+        raise DomainError(_("A return visit is for reporters without an account; this reporter rates the case themselves."),
+                          code="has_account")
     note = (note or "").strip()
     if move.needs_note and not note:
         raise DomainError(_("Please say why or what was done."), code="note_required", field="note")
     now = now or timezone.now()
+    return _apply(case, move_name, actor, now, note, params)
+
+
+def _apply(case, move_name, actor, now, note="", params=None):
+    """Apply a checked move, write its timeline entry and its side effects (after commit)."""
+    move = MOVES[move_name]
     before = case.status
-    details = APPLY[move_name](case, actor, now, note=note, **params) or {}
+    details = APPLY[move_name](case, actor, now, note=note, **(params or {})) or {}
+    after = case.status
+    assert after in (move.targets or (before,)), f"{move_name} left the case {after}, not in {move.targets}"
     case.version += 1
     case.save()
     entry = TimelineEntry.objects.create(case=case, move=move_name, actor=actor, at=now, note=note,
-                                         status_before=before, status_after=case.status, details=details)
-    notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", move_name, details, actor_id=actor.pk)
-    if move_name in ("rate", "reopen"):
-        case_id = case.pk
-        transaction.on_commit(lambda: rates.refresh_for_case(Case.objects.get(pk=case_id)))
+                                         status_before=before, status_after=after, details=details)
+    notify.announce(case, entry.pk, move_name, details, actor_id=actor.pk if actor else None)
+    if move_name in ("rate", "return_visit", "reopen"):
+        # The rates roll-up follows after commit (outbox), outside the case's lock.
+        outbox.enqueue("cases.refresh_rates", f"rates:case:{case.pk}:entry:{entry.pk}", {"case": case.pk})
     return case
 
 
 def _respond(case, now):
     if case.responded_at is None:
         case.responded_at = now
-
-
-def _links_of(case, actor):
-    return case.agency_links.filter(agency_id__in=actor.agency_ids(), returned_at__isnull=True)
 
 
 def _solve_on_spot(case, actor, now, **unused):
@@ -160,7 +207,7 @@ def _dispatch(case, actor, now, agency=None, category=None, **unused):
     if not isinstance(agency, Agency):
         raise DomainError(_("Choose the agency to dispatch to."), code="agency_required", field="agency")
     changed = _recategorize(case, category)
-    CaseAgency.objects.create(case=case, agency=agency, summoned_at=now)
+    CaseAgency.objects.create(case=case, agency=agency, summoned_at=now, round=case.reopen_count)
     _respond(case, now)
     case.status = S.DISPATCHED
     return {"agency": agency.pk, **changed}
@@ -173,7 +220,8 @@ def _whistle(case, actor, now, agencies=(), category=None, **unused):
     changed = _recategorize(case, category)
     report_by = now + datetime.timedelta(minutes=WHISTLE_REPORT_MINUTES)
     CaseAgency.objects.bulk_create([
-        CaseAgency(case=case, agency=a, whistled=True, summoned_at=now, report_by=report_by) for a in agencies
+        CaseAgency(case=case, agency=a, whistled=True, summoned_at=now, report_by=report_by, round=case.reopen_count)
+        for a in agencies
     ])
     _respond(case, now)
     case.status = S.WHISTLED
@@ -200,14 +248,15 @@ def _return(case, actor, now, **unused):
 
 
 def _report(case, actor, now, **unused):
-    _links_of(case, actor).filter(reported_at__isnull=True).update(reported_at=now)
+    _links_of(case, actor, MOVES["report"]).update(reported_at=now)
 
 
 def _feed_back(case, actor, now, **unused):
-    _links_of(case, actor).update(fed_back_at=now)
-    still_waiting = case.agency_links.filter(returned_at__isnull=True, fed_back_at__isnull=True).exists()
-    if case.status == S.HANDLING or not still_waiting:
+    _links_of(case, actor, MOVES["feed_back"]).update(fed_back_at=now)
+    waiting = current_links(case).filter(fed_back_at__isnull=True).count()
+    if case.status == S.HANDLING or not waiting:
         case.status = S.FED_BACK
+    return {"agencies_waiting": waiting} if waiting else {}
 
 
 def _verify(case, actor, now, **unused):
@@ -216,38 +265,47 @@ def _verify(case, actor, now, **unused):
 
 
 def _close_duplicates(case, actor, now):
-    """Close the reports merged into ``case``: every reporter is answered with the main case."""
+    """Close the reports merged into ``case`` (the declared move close_with_main): every
+    reporter is answered with the main case."""
     duplicates = list(case.duplicates.select_for_update().filter(status=S.MERGED))
     for dup in duplicates:
-        dup.status, dup.closed_at, dup.version = S.CLOSED, now, dup.version + 1
-        dup.save(update_fields=["status", "closed_at", "version"])
-        TimelineEntry.objects.create(case=dup, move="verify", actor=actor, at=now, status_before=S.MERGED,
-                                     status_after=S.CLOSED, details={"with_main_case": case.number})
+        _apply(dup, "close_with_main", actor, now, params={"main_case": case})
     return [d.number for d in duplicates]
 
 
+def _close_with_main(case, actor, now, main_case=None, **unused):
+    case.status, case.closed_at = S.CLOSED, now
+    return {"with_main_case": main_case.number}
+
+
 def _send_back(case, actor, now, **unused):
-    case.agency_links.filter(returned_at__isnull=True).update(fed_back_at=None)
-    case.status = S.HANDLING if not case.agency_links.filter(whistled=True).exists() else S.WHISTLED
+    links = current_links(case)
+    links.update(fed_back_at=None)
+    case.status = S.WHISTLED if links.filter(whistled=True).exists() else S.HANDLING
 
 
-def _rate(case, actor, now, rating=None, solved=True, comment="", note="", **unused):
+def _rate(case, actor, now, rating=None, solved=True, comment="", note="", on_behalf=False, **unused):
     comment = comment or note
     if rating not in Rating.values:
         raise DomainError(_("Choose satisfied, basically satisfied or unsatisfied."), code="rating_required", field="rating")
     solved = bool(solved)
-    CaseRating.objects.create(case=case, rating=rating, solved=solved, comment=(comment or "")[:500], rated_by=actor, rated_at=now)
+    CaseRating.objects.create(case=case, rating=rating, solved=solved, comment=(comment or "")[:500], rated_by=actor,
+                              rated_at=now, on_behalf=on_behalf)
     case.rating, case.rating_solved, case.rated_at = rating, solved, now
     case.status = S.RATED
-    return {"rating": rating, "solved": solved}
+    return {"rating": rating, "solved": solved, **({"on_behalf": True} if on_behalf else {})}
+
+
+def _return_visit(case, actor, now, **params):
+    """The reporter's answers taken by phone (回访), recorded on their behalf and marked so."""
+    return _rate(case, actor, now, **{**params, "on_behalf": True})
 
 
 def _reopen(case, actor, now, **unused):
-    last = case.ratings.order_by("-rated_at", "-id").first()
-    if last is None or last.rating != Rating.UNSATISFIED:
-        raise DomainError(_("Only a case rated unsatisfied can be reopened."), code="not_unsatisfied")
-    if case.reopen_count >= settings.CASE_MAX_REOPENS:
-        raise DomainError(_("This case has been reopened as often as the rules allow."), code="reopen_limit")
+    refusal = reopen_refusal(case)
+    if refusal:
+        raise DomainError(refusal, code="reopen_refused")
+    # A new round: the agencies of the last one keep their record, new summons start afresh.
     case.reopen_count += 1
     case.closed_at = None
     # The reopened case gets its time again, counted from now.
@@ -265,7 +323,8 @@ def _note_only(case, actor, now, **unused):
 APPLY = {
     "solve_on_spot": _solve_on_spot, "dispatch": _dispatch, "whistle": _whistle, "merge": _merge,
     "accept": _accept, "return": _return, "report": _report, "feed_back": _feed_back,
-    "verify": _verify, "send_back": _send_back, "rate": _rate, "reopen": _reopen,
+    "verify": _verify, "send_back": _send_back, "close_with_main": _close_with_main, "rate": _rate,
+    "return_visit": _return_visit, "reopen": _reopen,
     "urge": _note_only, "supervise": _note_only,
 }
 assert set(APPLY) == set(MOVES) - {"register"}, "every move in the table needs its function"

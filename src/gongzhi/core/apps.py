@@ -8,6 +8,9 @@ class CoreConfig(AppConfig):
     name = "gongzhi.core"
     verbose_name = _("Core")
 
+    def ready(self):
+        from . import notices  # noqa: F401  (registers core's outbox handlers)
+
 
 class GongzhiAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from gongzhi.core import plugins
+from gongzhi.core.views import page_context as notices_context
 
 
 def site(request):
@@ -12,6 +13,7 @@ def site(request):
         return context
     context["MENU"] = [(entry, reverse(entry.url_name)) for entry in plugins.menu_entries() if entry.shown(user)]
     context["BACK_OFFICE"] = user.is_authenticated and user.may_use_back_office()
+    context.update(notices_context(request))
     for hook in plugins.context_hooks():
         context.update(hook(request))
     return context

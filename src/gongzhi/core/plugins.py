@@ -5,6 +5,7 @@ and names, as dotted paths inside its own package, what it contributes:
 
 ==================  ===================================================================
 ``url_prefix``       its pages: ``<app>.urls`` is mounted under this prefix (e.g. "cases/")
+``more_urls``        other (prefix, module) mounts, e.g. a standard interface at its own path
 ``api_router``       a django-ninja Router mounted on the one NinjaAPI at ``api_prefix``
 ``figures``          a list of ``Figure`` (headline numbers, counted from records)
 ``tick_steps``       callables ``step(now) -> dict`` run by `gongzhi tick` every minute
@@ -31,6 +32,7 @@ class GongzhiAppConfig(AppConfig):
     # Abstract: Django must not pick this as an app's config; each app's own config sets default = True.
     default = False
     url_prefix = None
+    more_urls = ()
     api_router = None
     api_prefix = "/"
     figures = None
@@ -74,7 +76,12 @@ def _load(path):
 
 @cache
 def url_mounts():
-    return [(config.url_prefix, f"{config.name}.urls") for config in product_apps() if config.url_prefix is not None]
+    mounts = []
+    for config in product_apps():
+        if config.url_prefix is not None:
+            mounts.append((config.url_prefix, f"{config.name}.urls"))
+        mounts.extend(config.more_urls)
+    return mounts
 
 
 @cache

@@ -31,3 +31,15 @@ def under_codes_q(field, codes):
     if not codes:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{field}__range": code_range(c)}) for c in codes))
+
+
+def code_within(code, scope_codes):
+    """The in-Python twin of ``under_codes_q``: does ``code`` lie under any of ``scope_codes``?"""
+    return any(code.startswith(scope) for scope in scope_codes)
+
+
+def user_covers(user, code, roles=None):
+    """Does ``user`` (through ``roles``, or any role) cover the unit with this code? Superusers cover all."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or code_within(code, user.scope_codes(roles))

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.admin import ScopedAdmin
-from gongzhi.core.scoping import under_codes_q
-from gongzhi.territory.identity import mask_phone
+from gongzhi.core.masking import mask_phone
+from gongzhi.core.scoping import under_codes_q, user_covers
 
 from .models import Agency, Role, RoleAssignment, User
 
@@ -69,7 +69,7 @@ class AgencyAdmin(DistrictAdminOnly):
     def _own_district(self, request, obj):
         if request.user.is_superuser or obj is None:
             return True
-        return any(obj.district.code.startswith(c) for c in request.user.scope_codes({Role.DISTRICT_ADMIN}))
+        return user_covers(request.user, obj.district.code, {Role.DISTRICT_ADMIN})
 
     # The directory is open to read, but each district edits only its own agencies.
     def has_change_permission(self, request, obj=None):
@@ -80,10 +80,9 @@ class AgencyAdmin(DistrictAdminOnly):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "district" and not request.user.is_superuser:
-            from gongzhi.territory.models import Level, Unit
-
-            kwargs["queryset"] = Unit.objects.filter(
-                level=Level.DISTRICT, code__in=request.user.scope_codes({Role.DISTRICT_ADMIN}))
+            # The unit model through the relation: people sits below territory and never imports it.
+            units = db_field.related_model.objects
+            kwargs["queryset"] = units.filter(parent__isnull=True, code__in=request.user.scope_codes({Role.DISTRICT_ADMIN}))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

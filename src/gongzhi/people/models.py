@@ -93,6 +93,10 @@ class User(AbstractUser):
     def may_use_back_office(self):
         return self.is_active and self.holds(BACK_OFFICE_ROLES)
 
+    def may_hold_api_tokens(self):
+        """Staff who connect other systems (not residents, volunteers or members)."""
+        return self.is_active and self.holds(STAFF_ROLES)
+
     def may_edit_master_data(self):
         return self.is_active and self.holds(EDITOR_ROLES)
 

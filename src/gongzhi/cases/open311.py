@@ -72,7 +72,7 @@ from gongzhi.core.scoping import under_codes_q
 from gongzhi.people.models import Role
 from gongzhi.territory.models import Building
 
-from .services import user_for_token
+from gongzhi.api.services import user_for_token
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-26T00:00:00+08:00"  # when this API last changed in a way clients see
