@@ -228,3 +228,5 @@ LOGGING = {
 # Headline figures (/figures.json, the figures page) are counted at most this often (seconds):
 # counting is whole-table work, so views read the cached result (docs/decisions.md 20).
 FIGURES_CACHE_SECONDS = int(env("FIGURES_CACHE_SECONDS", "60"))
+# Anonymous reporters following their case (number + last four phone digits): tries per address and per case.
+CASE_FOLLOW_RATE = env("CASE_FOLLOW_RATE", "10/hour")

@@ -11,4 +11,5 @@ MENU = [
     MenuEntry(_("My problems"), "cases:mine", 30, lambda user: user.is_authenticated, "menu-mine"),
     MenuEntry(_("Rates"), "cases:rates", 40, lambda user: user.is_authenticated and user.holds(WORKS_CASES), "menu-rates"),
     MenuEntry(_("Report a problem"), "cases:report", 70, lambda user: True, "menu-report"),
+    MenuEntry(_("Follow my report"), "cases:follow", 75, lambda user: not user.is_authenticated, "menu-follow"),
 ]

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("report/", views.report, name="report"),
     path("report/thanks/", views.reported, name="reported"),
+    path("follow/", views.follow, name="follow"),
     path("record/", views.record, name="record"),
     path("mine/", views.mine, name="mine"),
     path("inbox/", views.inbox, name="inbox"),

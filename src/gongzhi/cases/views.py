@@ -18,6 +18,7 @@ from gongzhi.core.ratelimit import intake
 from gongzhi.people.models import Agency, Role
 from gongzhi.territory.models import Level, Unit
 
+from . import follow as follow_rules
 from . import rates, routing, services, similarity, workflow
 from .forms import RateForm, RecordForm, ReportForm, category_choices
 from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, PhotoKind, RateDimension, Status
@@ -277,4 +278,25 @@ def photo(request, number, token, size):
     response = FileResponse(stored.open("rb"), content_type="image/jpeg" if size == "thumb" else f"image/{item.extension.lstrip('.').replace('jpg', 'jpeg')}")
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request):
+    """An anonymous reporter follows their case (number + last four digits of their phone)."""
+    context = {"number": ""}
+    status = 200
+    if request.method == "POST":
+        context["number"] = request.POST.get("number", "")[:20]
+        try:
+            case = follow_rules.find_followed_case(request, request.POST.get("number"), request.POST.get("last_four"))
+        except follow_rules.TooManyTries as error:
+            context["error"], status = error.text, 429
+        except DomainError as error:
+            context["error"], status = error.text, 400
+        else:
+            context.update(case=case, timeline=follow_rules.public_timeline(case))
+    response = render(request, "cases/follow.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = "60"
     return response
