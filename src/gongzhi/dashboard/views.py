@@ -1,4 +1,7 @@
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
@@ -11,6 +14,25 @@ from gongzhi.people.models import LEDGER_ROLES, PARTY_ROLES
 from gongzhi.territory.models import Level, Resident, Unit
 
 from .figures import current_figures, labels
+
+
+def scope_counts(user, units, branches):
+    """The home page's counts of one's scope. A district admin's are whole-table counts, so they
+    are kept in the shared cache for a minute per scope (decision 23), not counted per view."""
+    scope = ",".join(sorted(minimal_codes(user.scope_codes()))) if not user.is_superuser else "*"
+    key = "gongzhi:home-counts:" + hashlib.sha256(f"{user.pk}|{scope}".encode()).hexdigest()[:32]
+
+    def count():
+        return {
+            "grids": units.filter(level=Level.GRID).count(),
+            "micro_grids": units.filter(level=Level.MICRO_GRID).count(),
+            "residents": Resident.objects.visible_to(user).count(),
+            "branches": branches.count(),
+            "branches_working": branches.filter(is_working=True).count(),
+            "members": PartyMember.objects.visible_to(user).count(),
+        }
+
+    return cache.get_or_set(key, count, timeout=settings.FIGURES_CACHE_SECONDS)
 
 
 @login_required
@@ -26,14 +48,7 @@ def home(request):
         .select_related("unit", "secretary").order_by("unit__code")
     )
     branch_list = list(branches[:20])
-    counts = {
-        "grids": units.filter(level=Level.GRID).count(),
-        "micro_grids": units.filter(level=Level.MICRO_GRID).count(),
-        "residents": Resident.objects.visible_to(user).count(),
-        "branches": branches.count(),
-        "branches_working": branches.filter(is_working=True).count(),
-        "members": PartyMember.objects.visible_to(user).count(),
-    }
+    counts = scope_counts(user, units, branches)
     return render(request, "dashboard/home.html", {
         "top_units": top,
         "grids": units.filter(level=Level.GRID).select_related("parent")[:30],
