@@ -466,3 +466,24 @@ def test_the_public_view_hides_free_text_and_blurs_the_place(client, cw):
     assert row["status_notes"] == "" and row["description"] == ""
     assert "13812345678" not in json.dumps(public, ensure_ascii=False)
     assert row["lat"] == round(case.lat, 3)
+
+
+# --- the public window ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_public_cannot_read_a_year_old_case_by_its_number(o3, fmt):
+    old = dated(o3, 365)
+    error_of(o3.api.get(f"requests/{old.number}", fmt), fmt, 404)
+    assert read(o3.api.get("requests", fmt, service_request_id=old.number), fmt, root="service_requests") in ([], "")
+    (row,) = read(o3.api.get(f"requests/{old.number}", fmt, api_key=o3.key), fmt, root="service_requests")
+    assert row["service_request_id"] == old.number  # a client reads its scope whatever the age
+
+
+def test_the_public_cannot_reach_past_the_window_with_dates(o3):
+    recent, old = dated(o3, 10), dated(o3, 100)
+    start = timezone.localtime(timezone.now() - datetime.timedelta(days=120)).isoformat(timespec="seconds")
+    end = timezone.localtime(timezone.now() - datetime.timedelta(days=50)).isoformat(timespec="seconds")
+    assert o3.api.get("requests", start_date=start, end_date=end).json() == []
+    assert [r["service_request_id"] for r in o3.api.get("requests", end_date=end).json()] == []
+    assert [r["service_request_id"] for r in o3.api.get("requests").json()] == [recent.number]
+    assert [r["service_request_id"] for r in o3.api.get("requests", api_key=o3.key, start_date=start, end_date=end).json()] == [old.number]

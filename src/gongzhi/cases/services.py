@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
+from gongzhi.core.scoping import under_codes_q
 from gongzhi.territory.geometry import locate
+from gongzhi.territory.models import Building
 from gongzhi.territory.identity import normalize_phone
 
 from . import notify
@@ -21,6 +23,28 @@ def next_number(year):
     CaseCounter.objects.filter(year=year).update(last=F("last") + 1)
     last = CaseCounter.objects.select_for_update().get(year=year).last
     return f"{year}-{last:06d}"
+
+
+def building_for_report(user, building_id, *, field="building_id"):
+    """The building ``user`` names as the place of a problem, if it lies where they may report.
+
+    The one rule for every channel that takes a building (the API's ``building_id``, Open311's
+    ``address_id``): the building's grid is under the units of the user's case roles
+    (CASE_SCOPE_ROLES: the territorial roles and the machine client), the same scope in which
+    create_case accepts a point; superusers report anywhere. It is not Building.visible_to, which
+    opens the building ledger to LEDGER_ROLES only: a machine client (a hotline, an Open311 client)
+    may place a report at a building of its area without reading the ledger. A building outside
+    that scope is refused exactly like a missing one.
+    """
+    text = str(building_id).strip()
+    buildings = Building.objects.select_related("estate__grid", "micro_grid")
+    if not user.is_superuser:
+        buildings = buildings.filter(under_codes_q("estate__grid__code", user.scope_codes(CASE_SCOPE_ROLES)))
+    # ASCII digits only ("²" is a digit to str.isdigit), and within a bigint: never a database error.
+    building = buildings.filter(pk=int(text)).first() if text.isascii() and text.isdigit() and len(text) <= 18 else None
+    if building is None:
+        raise DomainError(_("No such building in your scope."), code="building", field=field)
+    return building
 
 
 @transaction.atomic
