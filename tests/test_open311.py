@@ -583,6 +583,7 @@ def test_pages_reach_the_first_10000_requests_and_no_deeper(o3):
     assert "end_date" in error_of(o3.api.get("requests", page="11", page_size="1000",
                                              headers={"HTTP_ACCEPT_LANGUAGE": "en"}), "json", 400)
     error_of(o3.api.get("requests", page="101"), "json", 400)
+    assert "1000" in error_of(o3.api.get("requests", service_request_id=",".join(["2026-000001"] * 1001)), "json", 400)
 
 
 def queries_of(o3, **params):

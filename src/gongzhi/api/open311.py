@@ -13,13 +13,19 @@ Choices made here:
   Role.MACHINE_CLIENT (or a superuser). The units of its machine-client role are where it
   may report and what it reads. POST needs one (missing or bad: 403); GET works without
   one, and a bad one on GET is 403 too, never a silent fall back to the public view.
-- **Public GET** (no api_key): the cases of the last 90 days, with only what is public:
+- **Public GET** (no api_key): ``Case.objects.public()``, the cases of the last 90 days,
+  for the list, the single request, ``service_request_id`` and the dates alike (an older
+  case is not found, whatever is asked), each shown through ``cases.models.public_view``:
   number, status, service, dates, agency and lat/long rounded to about 100 m. The
   description, status notes and ``address`` are empty and ``address_id`` null (free text
   may name people); no phone, name or email is ever part of a request's answer.
   With an api_key: the cases of the client's scope, with address and address_id.
+- **Public rate limit**: GETs without an api_key (every endpoint) count per client address
+  against GONGZHI_PUBLIC_READ_RATE (default 600/hour): case numbers are sequential, and
+  nobody should walk them all. Over it: 429 with Retry-After.
 - **Location**: ``lat`` + ``long``, or ``address_id`` (the pk of a Building in the
-  client's scope; the case is placed by the building's estate). We have no geocoder, so
+  client's scope, by ``cases.services.building_for_report``, the rule /api/v1/ applies to
+  ``building_id`` too; the case is placed by the building's estate). We have no geocoder, so
   an ``address_string`` alone is refused with 400; sent with lat/long (or an address_id)
   it is kept as the case's address.
 - **Contact**: ``phone`` becomes the case's contact phone. ``email``, ``first_name``,
@@ -37,11 +43,17 @@ Choices made here:
 - **GET requests**: ``service_request_id`` (comma list) overrides every other filter.
   Otherwise the window is ``start_date`` .. ``end_date`` (ISO 8601 with a time zone;
   default: the 90 days up to now; a wider span is refused), ``service_code`` and
-  ``status`` (open, closed) are comma lists, and at most 1,000 requests come back. The
-  ``page`` / ``page_size`` extension pages through them (page_size 1 to 1,000; more is a
-  400, never a silent cut). Newest first.
+  ``status`` (open, closed) are comma lists. Newest first, **100 requests per answer by
+  default** (the spec lets a server cap the number it returns). The ``page`` /
+  ``page_size`` extension pages through them: page_size 1 to 1,000, and pages reach the
+  first 10,000 requests of a query (page × page_size); further back, move ``end_date``.
+  Anything outside these is a 400, never a silent cut. A list reads one page from the
+  ``created_at`` index and counts nothing, in a fixed number of queries.
 - **Status**: open for registered, dispatched, handling, whistled and fed back; closed
   for closed, rated and merged. ``service_notice`` carries our finer status label.
+- **Input**: a NUL character in any parameter (name or value, query, form or path) is a
+  400, as is a value longer than its limit (``LIMITS``: ``address_string`` 200,
+  ``description`` 4,000, any other 4,000), before the database sees it.
 - **Errors**: ``[{"code": 400, "description": "..."}]`` or
   ``<errors><error><code>400</code><description>…</description></error></errors>``,
   with the same HTTP status (400, 403, 404, 405, 429). Descriptions follow the request's
@@ -87,7 +99,8 @@ STRING_MAX, TEXT_MAX = 200, 4000
 LIMITS = {"address_string": STRING_MAX, "description": TEXT_MAX, "service_code": 10, "phone": 30,
           "email": 254, "first_name": 100, "last_name": 100, "device_id": 100, "account_id": 100,
           "media_url": 1000, "lat": 50, "long": 50, "address_id": 50, "api_key": 200,
-          "start_date": 50, "end_date": 50, "status": 50, "page": 20, "page_size": 20}
+          "start_date": 50, "end_date": 50, "status": 50, "page": 20, "page_size": 20,
+          "service_request_id": MAX_RESULTS * 21}  # 1,000 case numbers (20 characters) and commas
 # The XML name of a list's items, by the list's name.
 ITEM_NAMES = {"services": "service", "service_requests": "request", "attributes": "attribute",
               "values": "value", "endpoints": "endpoint", "formats": "format", "errors": "error"}
@@ -497,7 +510,9 @@ def list_requests(request, fmt):
     cases = cases_for(client)  # for the public, the window bounds every filter below
     ids = comma_list(query.get("service_request_id"))
     if ids:
-        cases = cases.filter(number__in=ids[:MAX_RESULTS])
+        if len(ids) > MAX_RESULTS:
+            raise Open311Error(400, _("service_request_id lists at most %(max)d ids.") % {"max": MAX_RESULTS})
+        cases = cases.filter(number__in=ids)
     else:
         codes = comma_list(query.get("service_code"))
         if codes:
