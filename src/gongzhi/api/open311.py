@@ -76,7 +76,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.cases.models import (
-    OPEN_STATUSES, AttributeType, Case, CaseAgency, Category, Channel, TimelineEntry, public_view,
+    OPEN_STATUSES, PUBLIC_COLUMNS, AttributeType, Case, CaseAgency, Category, Channel, TimelineEntry,
+    public_view,
 )
 from gongzhi.cases.services import building_for_report, create_case
 from gongzhi.core.errors import DomainError
@@ -442,10 +443,11 @@ def with_details(cases, public):
     cases = cases.select_related("category", "grid").annotate(
         last_entry_at=Subquery(entries.values("at")[:1]),
     ).prefetch_related(Prefetch("agency_links", queryset=active))
-    if not public:
-        cases = cases.select_related("building__estate").annotate(
-            last_note=Subquery(entries.exclude(note="").values("note")[:1]))
-    return cases
+    if public:  # the public query does not even load the private columns
+        return cases.only(*PUBLIC_COLUMNS)
+    return cases.select_related("building__estate").annotate(
+        last_note=Subquery(entries.exclude(note="").values("note")[:1]),
+    ).defer("attributes", "grid__boundary")
 
 
 def open_or_closed(status):

@@ -102,14 +102,19 @@ PUBLIC_WINDOW = datetime.timedelta(days=90)
 PUBLIC_COORDINATE_DECIMALS = 3  # 0.001° is about 111 m of latitude: the street, not the door
 
 
+# The columns public_view reads: a public query loads these and nothing else (.only(*PUBLIC_COLUMNS)).
+PUBLIC_COLUMNS = ("number", "status", "category__code", "category__name", "grid__name", "created_at",
+                  "resolve_by", "closed_at", "lat", "lng")
+
+
 def public_view(case):
     """What anyone may see of a case, and nothing more: its number, status, category, grid,
     dates, the agencies working on it, and its place rounded to about 100 m.
 
     A whitelist, so a field added to Case stays private until it is named here. Never the
     title, description, notes, address, building, reporter or contact phone: residents' free
-    text names people and numbers, and a building is a door. Reads ``agency_links`` (prefetch
-    them with their agency for lists).
+    text names people and numbers, and a building is a door. Reads PUBLIC_COLUMNS and
+    ``agency_links`` (prefetch them with their agency for lists).
     """
     def blur(coordinate):
         return None if coordinate is None else round(coordinate, PUBLIC_COORDINATE_DECIMALS)
@@ -118,7 +123,7 @@ def public_view(case):
     return {
         "number": case.number,
         "status": case.status,
-        "status_label": str(case.get_status_display()),
+        "status_label": str(Status(case.status).label),  # get_status_display hashes every choice per call
         "category": case.category,
         "grid": case.grid,
         "created_at": case.created_at,
