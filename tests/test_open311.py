@@ -466,3 +466,243 @@ def test_the_public_view_hides_free_text_and_blurs_the_place(client, cw):
     assert row["status_notes"] == "" and row["description"] == ""
     assert "13812345678" not in json.dumps(public, ensure_ascii=False)
     assert row["lat"] == round(case.lat, 3)
+
+
+# --- the public window ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_public_cannot_read_a_year_old_case_by_its_number(o3, fmt):
+    old = dated(o3, 365)
+    error_of(o3.api.get(f"requests/{old.number}", fmt), fmt, 404)
+    assert read(o3.api.get("requests", fmt, service_request_id=old.number), fmt, root="service_requests") in ([], "")
+    (row,) = read(o3.api.get(f"requests/{old.number}", fmt, api_key=o3.key), fmt, root="service_requests")
+    assert row["service_request_id"] == old.number  # a client reads its scope whatever the age
+
+
+def test_the_public_cannot_reach_past_the_window_with_dates(o3):
+    recent, old = dated(o3, 10), dated(o3, 100)
+    start = timezone.localtime(timezone.now() - datetime.timedelta(days=120)).isoformat(timespec="seconds")
+    end = timezone.localtime(timezone.now() - datetime.timedelta(days=50)).isoformat(timespec="seconds")
+    assert o3.api.get("requests", start_date=start, end_date=end).json() == []
+    assert [r["service_request_id"] for r in o3.api.get("requests", end_date=end).json()] == []
+    assert [r["service_request_id"] for r in o3.api.get("requests").json()] == [recent.number]
+    assert [r["service_request_id"] for r in o3.api.get("requests", api_key=o3.key, start_date=start, end_date=end).json()] == [old.number]
+
+
+def test_public_is_the_last_90_days_of_every_status(cw):
+    now = timezone.now()
+    inside = report(cw, now=now - datetime.timedelta(days=89, hours=23))
+    outside = report(cw, now=now - datetime.timedelta(days=90, seconds=1))
+    merged = workflow.perform(report(cw, now=now - datetime.timedelta(days=1)).pk, "merge", cw.worker_a, main_case=inside)
+    assert set(Case.objects.public(now=now)) == {inside, merged}
+    assert outside in Case.objects.public(now=now - datetime.timedelta(days=2))
+
+
+def test_the_public_view_names_only_what_anyone_may_see(cw):
+    from gongzhi.cases.models import public_view
+
+    case = workflow.perform(report(cw, lat=35.012345, lng=116.005678, address="A小区3号楼", contact_phone="13812345678").pk,
+                            "dispatch", cw.worker_a, agency=cw.agencies[0], note="联系张三")
+    view = public_view(case)
+    assert set(view) == {"number", "status", "status_label", "category", "grid", "created_at", "resolve_by",
+                         "closed_at", "agencies", "lat", "lng"}
+    assert (view["lat"], view["lng"]) == (35.012, 116.006) and view["agencies"] == ["住建局"]
+
+
+# --- anonymous reads are rate-limited ---------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_anonymous_reads_are_limited_per_address_with_retry_after(o3, settings, fmt):
+    settings.PUBLIC_READ_RATE = "3/minute"
+    number = report(o3).number
+    paths = ["requests", f"requests/{number}", "requests/2026-999999"]
+    assert [o3.api.get(p, fmt).status_code for p in paths] == [200, 200, 404]
+    response = o3.api.get(f"requests/{number}", fmt, headers={"HTTP_ACCEPT_LANGUAGE": "en"})
+    assert "Too many requests" in error_of(response, fmt, 429)
+    assert 1 <= int(response["Retry-After"]) <= 60
+    error_of(o3.api.get("services", fmt), fmt, 429)
+    assert "请求过于频繁" in error_of(o3.api.get("requests", fmt), fmt, 429)
+    assert o3.api.get("requests", fmt, headers={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200  # another address
+    assert o3.api.get(f"requests/{number}", fmt, api_key=o3.key).status_code == 200  # a client is not the public
+
+
+# --- the one building rule ------------------------------------------------------------------------
+
+def v1_post(client, key, **fields):
+    body = dict(category_code="0201", title="扶手断了", description="小区健身器材的扶手断了", **fields)
+    return client.post("/api/v1/cases", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}",
+                       HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_a_machine_client_reports_at_a_building_of_its_scope_through_both_apis(o3, client):
+    small = make_user("grid-a-app", Role.MACHINE_CLIENT, [o3.grid_a])
+    key = create_token(small, name="app")[1]
+    building_a, building_b = o3.household_a.building, o3.household_b.building
+    # In scope: both create a case at the building, placed in its grid.
+    created = v1_post(client, key, building_id=building_a.pk)
+    assert created.status_code == 201, created.content
+    number = good_post(o3, lat=None, long=None, api_key=key, address_id=str(building_a.pk))
+    assert {c.building for c in Case.objects.all()} == {building_a} and Case.objects.get(number=number).grid == o3.grid_a
+    # Out of scope, or missing: both refuse with the same reason, and write nothing.
+    for building_id in (building_b.pk, 999999):
+        refused_v1 = v1_post(client, key, building_id=building_id)
+        assert refused_v1.status_code == 400
+        error = refused_v1.json()["error"]
+        assert error["code"] == "building" and list(error["fields"]) == ["building_id"]
+        refused_o3 = error_of(o3.api.post(api_key=key, service_code="0201", description="x", address_id=str(building_id),
+                                          headers={"HTTP_ACCEPT_LANGUAGE": "en"}), "json", 400)
+        assert refused_o3 == error["message"] == "No such building in your scope."
+    assert Case.objects.count() == 2
+
+
+def test_a_grid_worker_reports_at_a_building_of_its_grid_only(o3, client):
+    key = create_token(o3.worker_a, name="app")[1]
+    assert v1_post(client, key, building_id=o3.household_a.building.pk).status_code == 201
+    assert v1_post(client, key, building_id=o3.household_b.building.pk).json()["error"]["code"] == "building"
+
+
+@pytest.mark.parametrize("address_id", ["²", "١", "12a", "-1", "99999999999999999999999", " "])
+def test_an_address_id_that_is_not_a_plain_number_is_no_building(o3, address_id):
+    response = o3.api.post(service_code="0201", description="x", address_id=address_id)
+    assert response.status_code == 400 and not Case.objects.exists()
+
+
+# --- lists are flat in the number of cases ----------------------------------------------------------
+
+def test_a_list_has_100_requests_unless_page_size_asks_for_more(o3):
+    for _ in range(101):
+        report(o3)
+    assert len(o3.api.get("requests").json()) == 100
+    assert len(o3.api.get("requests", api_key=o3.key).json()) == 100
+    assert len(o3.api.get("requests", page_size="101").json()) == 101
+    assert len(o3.api.get("requests", page="2").json()) == 1
+
+
+def test_pages_reach_the_first_10000_requests_and_no_deeper(o3):
+    assert o3.api.get("requests", page="10", page_size="1000").status_code == 200
+    assert "end_date" in error_of(o3.api.get("requests", page="11", page_size="1000",
+                                             headers={"HTTP_ACCEPT_LANGUAGE": "en"}), "json", 400)
+    error_of(o3.api.get("requests", page="101"), "json", 400)
+    assert "1000" in error_of(o3.api.get("requests", service_request_id=",".join(["2026-000001"] * 1001)), "json", 400)
+
+
+def queries_of(o3, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = o3.api.get("requests", **params)
+        assert response.status_code == 200
+    return response.json(), [q["sql"] for q in queries]
+
+
+def busy_cases(o3, n):
+    """``n`` cases, some dispatched to one agency, some whistled to several, some closed."""
+    for i in range(n):
+        case = report(o3)
+        if i % 3 == 0:
+            workflow.perform(case.pk, "dispatch", o3.worker_a, agency=o3.agencies[i % 2])
+        elif i % 3 == 1:
+            workflow.perform(case.pk, "whistle", o3.worker_a, agencies=o3.agencies[: 1 + i % 3], note="吹哨")
+        else:
+            workflow.perform(case.pk, "solve_on_spot", o3.worker_a, note="修好了")
+
+
+@pytest.mark.parametrize("who", ["public", "client"])
+def test_a_list_of_50_costs_the_queries_of_a_list_of_5_and_counts_nothing(o3, who):
+    params = {"api_key": o3.key} if who == "client" else {}
+    busy_cases(o3, 5)
+    ApiToken.objects.update(last_used_at=timezone.now())  # the key's touch is once a minute, not per request
+    rows, few = queries_of(o3, **params)
+    assert len(rows) == 5
+    busy_cases(o3, 45)
+    rows, many = queries_of(o3, **params)
+    assert len(rows) == 50
+    assert len(many) == len(few), many
+    assert not any("COUNT(" in sql.upper() for sql in many)
+
+
+def a_year_of_cases(o3, n):
+    """``n`` cases spread over the last year, written in bulk (only their rows matter here)."""
+    template = report(o3)
+    now = timezone.now()
+    rows = []
+    for i in range(n):
+        at = now - datetime.timedelta(minutes=i * 365 * 24 * 60 // n)
+        rows.append(Case(number=f"2025-{i + 1:06d}", title="t", description="d", category=template.category,
+                         channel=Channel.RESIDENT, grid=template.grid, grid_code=template.grid_code, lat=35.01, lng=116.005,
+                         created_at=at, respond_by=at, resolve_by=at))
+    Case.objects.bulk_create(rows, batch_size=500)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def plan_of(queryset):
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return " | ".join(str(row[-1]) for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return " | ".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("who", ["public", "client"])
+def test_a_list_reads_the_created_at_index_newest_first_and_never_sorts_the_window(o3, who):
+    """The database reads one page's rows from the index and stops: the cost does not grow with the cases."""
+    from gongzhi.cases.open311 import cases_for, with_details
+
+    a_year_of_cases(o3, 3000)
+    client = None if who == "public" else o3.hotline
+    rows = with_details(cases_for(client).filter(created_at__gte=timezone.now() - datetime.timedelta(days=90))
+                        .order_by("-created_at", "-id"), public=client is None)[:100]
+    plan = plan_of(rows)
+    assert "cases_case_created_at" in plan, plan
+    if connection.vendor == "sqlite":
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    else:
+        assert "Seq Scan on cases_case" not in plan, plan
+        # Only an incremental sort of ties on the id is allowed, over rows the index gives in created_at order.
+        assert "Sort Key: cases_case.created_at" not in plan or "Presorted Key: cases_case.created_at" in plan, plan
+
+
+# --- unreadable and over-long input -----------------------------------------------------------------
+
+NUL = "a\x00b"
+
+
+@pytest.mark.parametrize("field", ["description", "address_string", "service_code", "phone", "email", "first_name",
+                                   "attribute[elevator_stopped]", "lat", "address_id", "media_url", "api_key"])
+def test_a_nul_in_any_posted_field_is_a_400_in_both_languages(o3, field):
+    fields = dict(service_code="0203", description="电梯停了", **{"attribute[elevator_stopped]": "yes"}, **IN_GRID_A)
+    fields[field] = NUL
+    english = error_of(o3.api.post(headers={"HTTP_ACCEPT_LANGUAGE": "en"}, **fields), "json", 400)
+    assert english == f"{field} must not contain a NUL character (\\0)."
+    chinese = error_of(o3.api.post("xml", **fields), "xml", 400)
+    assert field in chinese and "空字符" in chinese
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("path, params", [
+    ("requests", {"service_code": NUL}), ("requests", {"status": NUL}), ("requests", {"service_request_id": NUL}),
+    ("requests", {"start_date": NUL}), ("requests", {"api_key": NUL}), ("requests", {"page": NUL}),
+    ("requests", {NUL: "x"}), ("requests/2026-0%00001", {}), ("services/02%0001", {}), ("services", {"jurisdiction_id": NUL}),
+])
+def test_a_nul_in_any_query_parameter_or_path_is_a_400(o3, path, params):
+    description = error_of(o3.api.get(path, headers={"HTTP_ACCEPT_LANGUAGE": "en"}, **params), "json", 400)
+    assert "NUL" in description
+
+
+def test_an_address_over_200_characters_is_refused_and_200_are_kept(o3):
+    english = error_of(o3.api.post(service_code="0201", description="x", address_string="长" * 201,
+                                   headers={"HTTP_ACCEPT_LANGUAGE": "en"}, **IN_GRID_A), "json", 400)
+    assert english == "address_string is limited to 200 characters."
+    assert "200" in error_of(o3.api.post(service_code="0201", description="x", address_string="长" * 201, **IN_GRID_A), "json", 400)
+    assert not Case.objects.exists()
+    assert Case.objects.get(number=good_post(o3, address_string="长" * 200)).address == "长" * 200
+
+
+@pytest.mark.parametrize("field, size", [("description", 4001), ("email", 255), ("first_name", 101), ("device_id", 101),
+                                         ("jurisdiction_id", 4001)])
+def test_any_over_long_value_is_refused_before_the_database(o3, field, size):
+    fields = dict(service_code="0201", description="扶手断了", **IN_GRID_A)
+    fields[field] = "x" * size
+    assert f"{field} is limited to" in error_of(o3.api.post(headers={"HTTP_ACCEPT_LANGUAGE": "en"}, **fields), "json", 400)
+    assert not Case.objects.exists()

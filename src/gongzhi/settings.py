@@ -203,6 +203,8 @@ if len(CASE_RATE_WEIGHTS) != 3 or abs(sum(CASE_RATE_WEIGHTS) - 1) > 1e-9:
 # Intake rate limits ("count/second|minute|hour|day"): anonymous by address, signed-in by account.
 INTAKE_RATE_ANONYMOUS = env("INTAKE_RATE_ANONYMOUS", "20/hour")
 INTAKE_RATE_TOKEN = env("INTAKE_RATE_TOKEN", "600/hour")
+# Open311 reads without an api_key, per client address (case numbers are sequential: no walking them).
+PUBLIC_READ_RATE = env("PUBLIC_READ_RATE", "600/hour")
 # Duplicate suggestions: open cases within this many metres.
 CASE_DUPLICATE_DISTANCE_M = int(env("CASE_DUPLICATE_DISTANCE_M", "200"))
 

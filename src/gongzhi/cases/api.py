@@ -216,9 +216,7 @@ def create_case(request, payload: CaseIn):
     if not verdict.allowed:
         raise TooManyRequests(verdict.retry_after)
     category = Category.objects.filter(code=payload.category_code).first()
-    building = Building.objects.visible_to(user).filter(pk=payload.building_id).first() if payload.building_id else None
-    if payload.building_id and building is None:
-        raise DomainError(_("No such building in your scope."), code="building", field="building_id")
+    building = case_services.building_for_report(user, payload.building_id) if payload.building_id else None
     try:
         with transaction.atomic():
             case = case_services.create_case(

@@ -4,9 +4,12 @@ them, and the append-only timeline.
 A case's life is the explicit state table in workflow.py; nothing else
 changes ``Case.status``.
 """
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.querysets import ScopedQuerySet
@@ -85,6 +88,51 @@ class CaseQuerySet(ScopedQuerySet):
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def public(self, now=None):
+        """The cases anyone may read without an account (decision 19): those reported in the
+        last PUBLIC_WINDOW, whatever their status. Nothing else is left out, and nothing
+        older is ever reachable, by number, id list or dates. Show them through public_view()."""
+        now = now or timezone.now()
+        return self.filter(created_at__gte=now - PUBLIC_WINDOW)
+
+
+# The public view (decision 19): how far back anyone may read, and how blurred the place is.
+PUBLIC_WINDOW = datetime.timedelta(days=90)
+PUBLIC_COORDINATE_DECIMALS = 3  # 0.001° is about 111 m of latitude: the street, not the door
+
+
+# The columns public_view reads: a public query loads these and nothing else (.only(*PUBLIC_COLUMNS)).
+PUBLIC_COLUMNS = ("number", "status", "category__code", "category__name", "grid__name", "created_at",
+                  "resolve_by", "closed_at", "lat", "lng")
+
+
+def public_view(case):
+    """What anyone may see of a case, and nothing more: its number, status, category, grid,
+    dates, the agencies working on it, and its place rounded to about 100 m.
+
+    A whitelist, so a field added to Case stays private until it is named here. Never the
+    title, description, notes, address, building, reporter or contact phone: residents' free
+    text names people and numbers, and a building is a door. Reads PUBLIC_COLUMNS and
+    ``agency_links`` (prefetch them with their agency for lists).
+    """
+    def blur(coordinate):
+        return None if coordinate is None else round(coordinate, PUBLIC_COORDINATE_DECIMALS)
+
+    agencies = [link.agency.name for link in case.agency_links.all() if link.returned_at is None]
+    return {
+        "number": case.number,
+        "status": case.status,
+        "status_label": str(Status(case.status).label),  # get_status_display hashes every choice per call
+        "category": case.category,
+        "grid": case.grid,
+        "created_at": case.created_at,
+        "resolve_by": case.resolve_by,
+        "closed_at": case.closed_at,
+        "agencies": list(dict.fromkeys(agencies)),
+        "lat": blur(case.lat),
+        "lng": blur(case.lng),
+    }
 
 
 class Case(models.Model):

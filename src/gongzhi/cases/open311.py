@@ -13,13 +13,19 @@ Choices made here:
   Role.MACHINE_CLIENT (or a superuser). The units of its machine-client role are where it
   may report and what it reads. POST needs one (missing or bad: 403); GET works without
   one, and a bad one on GET is 403 too, never a silent fall back to the public view.
-- **Public GET** (no api_key): the cases of the last 90 days, with only what is public:
+- **Public GET** (no api_key): ``Case.objects.public()``, the cases of the last 90 days,
+  for the list, the single request, ``service_request_id`` and the dates alike (an older
+  case is not found, whatever is asked), each shown through ``cases.models.public_view``:
   number, status, service, dates, agency and lat/long rounded to about 100 m. The
   description, status notes and ``address`` are empty and ``address_id`` null (free text
   may name people); no phone, name or email is ever part of a request's answer.
   With an api_key: the cases of the client's scope, with address and address_id.
+- **Public rate limit**: GETs without an api_key (every endpoint) count per client address
+  against GONGZHI_PUBLIC_READ_RATE (default 600/hour): case numbers are sequential, and
+  nobody should walk them all. Over it: 429 with Retry-After.
 - **Location**: ``lat`` + ``long``, or ``address_id`` (the pk of a Building in the
-  client's scope; the case is placed by the building's estate). We have no geocoder, so
+  client's scope, by ``cases.services.building_for_report``, the rule /api/v1/ applies to
+  ``building_id`` too; the case is placed by the building's estate). We have no geocoder, so
   an ``address_string`` alone is refused with 400; sent with lat/long (or an address_id)
   it is kept as the case's address.
 - **Contact**: ``phone`` becomes the case's contact phone. ``email``, ``first_name``,
@@ -37,11 +43,17 @@ Choices made here:
 - **GET requests**: ``service_request_id`` (comma list) overrides every other filter.
   Otherwise the window is ``start_date`` .. ``end_date`` (ISO 8601 with a time zone;
   default: the 90 days up to now; a wider span is refused), ``service_code`` and
-  ``status`` (open, closed) are comma lists, and at most 1,000 requests come back. The
-  ``page`` / ``page_size`` extension pages through them (page_size 1 to 1,000; more is a
-  400, never a silent cut). Newest first.
+  ``status`` (open, closed) are comma lists. Newest first, **100 requests per answer by
+  default** (the spec lets a server cap the number it returns). The ``page`` /
+  ``page_size`` extension pages through them: page_size 1 to 1,000, and pages reach the
+  first 10,000 requests of a query (page × page_size); further back, move ``end_date``.
+  Anything outside these is a 400, never a silent cut. A list reads one page from the
+  ``created_at`` index and counts nothing, in a fixed number of queries.
 - **Status**: open for registered, dispatched, handling, whistled and fed back; closed
   for closed, rated and merged. ``service_notice`` carries our finer status label.
+- **Input**: a NUL character in any parameter (name or value, query, form or path) is a
+  400, as is a value longer than its limit (``LIMITS``: ``address_string`` 200,
+  ``description`` 4,000, any other 4,000), before the database sees it.
 - **Errors**: ``[{"code": 400, "description": "..."}]`` or
   ``<errors><error><code>400</code><description>…</description></error></errors>``,
   with the same HTTP status (400, 403, 404, 405, 429). Descriptions follow the request's
@@ -54,6 +66,7 @@ import json
 import math
 import xml.etree.ElementTree as ET
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
@@ -63,14 +76,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.cases.models import (
-    OPEN_STATUSES, AttributeType, Case, CaseAgency, Category, Channel, TimelineEntry,
+    OPEN_STATUSES, PUBLIC_COLUMNS, AttributeType, Case, CaseAgency, Category, Channel, TimelineEntry,
+    public_view,
 )
-from gongzhi.cases.services import create_case
+from gongzhi.cases.services import building_for_report, create_case
 from gongzhi.core.errors import DomainError
-from gongzhi.core.ratelimit import intake
-from gongzhi.core.scoping import under_codes_q
+from gongzhi.core.ratelimit import client_address, hit, intake
 from gongzhi.people.models import Role
-from gongzhi.territory.models import Building
 
 from gongzhi.api.services import user_for_token
 
@@ -78,19 +90,33 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-26T00:00:00+08:00"  # when this API last changed in a way clients see
 FORMATS = ["text/xml", "application/json"]
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
-MAX_RESULTS = 1000
+PAGE_SIZE = 100  # requests per answer unless page_size asks for more
+MAX_RESULTS = 1000  # the largest page_size, and the most ids one service_request_id may list
+MAX_DEPTH = 10000  # page × page_size: deeper pages would make the database skip that many rows
 WINDOW = datetime.timedelta(days=90)
 STRING_MAX, TEXT_MAX = 200, 4000
+# The longest value of a parameter, by name; any other parameter may have TEXT_MAX characters.
+# Checked before anything reads the database, which never sees (or silently cuts) a longer one.
+LIMITS = {"address_string": STRING_MAX, "description": TEXT_MAX, "service_code": 10, "phone": 30,
+          "email": 254, "first_name": 100, "last_name": 100, "device_id": 100, "account_id": 100,
+          "media_url": 1000, "lat": 50, "long": 50, "address_id": 50, "api_key": 200,
+          "start_date": 50, "end_date": 50, "status": 50, "page": 20, "page_size": 20,
+          "service_request_id": MAX_RESULTS * 21}  # 1,000 case numbers (20 characters) and commas
 # The XML name of a list's items, by the list's name.
 ITEM_NAMES = {"services": "service", "service_requests": "request", "attributes": "attribute",
               "values": "value", "endpoints": "endpoint", "formats": "format", "errors": "error"}
 
 
 class Open311Error(Exception):
-    def __init__(self, status, description):
+    def __init__(self, status, description, retry_after=None):
         super().__init__(description)
         self.status = status
         self.description = str(description)
+        self.retry_after = retry_after
+
+
+def too_many(retry_after):
+    return Open311Error(429, _("Too many requests; try again in %(s)d seconds.") % {"s": retry_after}, retry_after)
 
 
 # --- rendering ----------------------------------------------------------------------
@@ -139,11 +165,12 @@ def endpoint(*methods, csrf=True):
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
+                check_parameters(request, kwargs)
                 return view(request, fmt, **kwargs)
             except Open311Error as e:
                 response = render_error(fmt, e.status, e.description)
-                if e.status == 429:
-                    response["Retry-After"] = str(getattr(e, "retry_after", 1))
+                if e.retry_after:
+                    response["Retry-After"] = str(e.retry_after)
                 return response
             except DomainError as e:
                 return render_error(fmt, 400, e.text)
@@ -152,6 +179,23 @@ def endpoint(*methods, csrf=True):
         run.__doc__ = view.__doc__
         return run if csrf else csrf_exempt(run)
     return wrap
+
+
+def check_parameters(request, path_parameters):
+    """Refuse, before anything reads the database, a NUL character in any parameter (names
+    included) and a value longer than its LIMITS. PostgreSQL can neither store nor compare
+    text with a NUL (it would be a 500), and no real answer holds one."""
+    given = [(name, [value]) for name, value in path_parameters.items()] + list(request.GET.lists())
+    if request.method == "POST":
+        given += list(request.POST.lists())
+    for name, values in given:
+        shown = name.replace("\x00", "\\0")[:50]
+        for text in (name, *values):
+            if "\x00" in text:
+                raise Open311Error(400, _("%(name)s must not contain a NUL character (\\0).") % {"name": shown})
+        limit = LIMITS.get(name, TEXT_MAX)
+        if any(len(value) > limit for value in values):
+            raise Open311Error(400, _("%(name)s is limited to %(max)d characters.") % {"name": shown, "max": limit})
 
 
 def iso(moment):
@@ -176,10 +220,6 @@ def comma_list(value):
 
 # --- the client behind an api_key -------------------------------------------------------
 
-def client_codes(client):
-    return client.scope_codes({Role.MACHINE_CLIENT})
-
-
 def api_client(request, *, required):
     """The account behind the request's api_key, None without one (if not required); 403 if it is bad."""
     source = request.POST if request.method == "POST" else request.GET
@@ -197,10 +237,23 @@ def api_client(request, *, required):
     return client
 
 
-def cases_for(client):
-    """Every case for the public view (personal fields left out later); a client's own scope otherwise."""
+def reader(request):
+    """The client behind a GET's api_key (403 if the key is bad), or None for the public.
+
+    Public reads are counted per client address (GONGZHI_PUBLIC_READ_RATE): case numbers are
+    sequential, so without a limit anyone could walk them all as fast as we answer."""
+    client = api_client(request, required=False)
     if client is None:
-        return Case.objects.all()
+        verdict = hit("open311-public-read", client_address(request), settings.PUBLIC_READ_RATE)
+        if not verdict.allowed:
+            raise too_many(verdict.retry_after)
+    return client
+
+
+def cases_for(client):
+    """A client reads the cases of its own scope, whatever their age; the public, Case.objects.public()."""
+    if client is None:
+        return Case.objects.public()
     return Case.objects.visible_to(client)
 
 
@@ -208,6 +261,7 @@ def cases_for(client):
 
 @endpoint("GET", "HEAD")
 def discovery(request, fmt):
+    reader(request)
     base = reverse("open311-discovery", kwargs={"fmt": fmt}).rsplit("/", 1)[0] + "/"
     return render(fmt, "discovery", {
         "changeset": CHANGESET,
@@ -239,6 +293,7 @@ def service_out(category):
 
 @endpoint("GET", "HEAD")
 def services(request, fmt):
+    reader(request)
     rows = minor_categories().annotate(n_attributes=Count("attributes")).order_by("code")
     return render(fmt, "services", [service_out(c) for c in rows])
 
@@ -261,6 +316,7 @@ def datatype_description(datatype):
 
 @endpoint("GET", "HEAD")
 def service_definition(request, fmt, service_code):
+    reader(request)
     category = find_service(service_code)
     return render(fmt, "service_definition", {
         "service_code": category.code,
@@ -324,14 +380,9 @@ def place(data, client):
     lat, lng = (data.get("lat") or "").strip(), (data.get("long") or "").strip()
     address_string = (data.get("address_string") or "").strip()
     address_id = (data.get("address_id") or "").strip()
-    building = None
-    if address_id:
-        buildings = Building.objects.filter(under_codes_q("estate__grid__code", client_codes(client)))
-        buildings = Building.objects.all() if client.is_superuser else buildings | Building.objects.visible_to(client)
-        building = buildings.select_related("estate__grid", "micro_grid").filter(pk=address_id).first() if address_id.isdigit() else None
-        if building is None:
-            raise DomainError(_("No such building in your scope."), code="building", field="address_id")
-    where = {"building": building, "address": (address_string or (str(building) if building else ""))[:200]}
+    building = building_for_report(client, address_id, field="address_id") if address_id else None
+    # address_string is at most STRING_MAX (check_parameters); a building's name fits the column.
+    where = {"building": building, "address": address_string or (str(building)[:STRING_MAX] if building else "")}
     if lat or lng:
         if not (lat and lng):
             raise DomainError(_("Send both lat and long."), code="place_required", field="lat")
@@ -348,9 +399,7 @@ def place(data, client):
 
 
 def describe(data, category):
-    description = (data.get("description") or "").strip()
-    if len(description) > TEXT_MAX:
-        raise DomainError(_("The description is limited to 4,000 characters."), code="too_long", field="description")
+    description = (data.get("description") or "").strip()  # at most TEXT_MAX (check_parameters)
     media = (data.get("media_url") or "").strip()
     if media.lower().startswith(("http://", "https://")) and " " not in media:
         description = f"{description}\n媒体: {media}" if description else f"媒体: {media}"
@@ -362,9 +411,7 @@ def post_request(request, fmt):
     client = api_client(request, required=True)
     verdict = intake(request, client)
     if not verdict.allowed:
-        error = Open311Error(429, _("Too many requests; try again in %(s)d seconds.") % {"s": verdict.retry_after})
-        error.retry_after = verdict.retry_after
-        raise error
+        raise too_many(verdict.retry_after)
     data = request.POST
     code = (data.get("service_code") or "").strip()
     if not code:
@@ -388,55 +435,63 @@ def post_request(request, fmt):
 
 # --- reading requests ------------------------------------------------------------------------
 
-def with_details(cases):
-    """What request_out reads, in a flat number of queries (two) whatever the number of cases."""
+def with_details(cases, public):
+    """What request_out reads, in a flat number of queries (two) whatever the number of cases.
+    The latest note (and the building) is read only for a client, who is shown them."""
     entries = TimelineEntry.objects.filter(case=OuterRef("pk")).order_by("-at", "-id")
     active = CaseAgency.objects.filter(returned_at__isnull=True).select_related("agency").order_by("summoned_at", "id")
-    return cases.select_related("category", "grid", "building__estate").annotate(
+    cases = cases.select_related("category", "grid").annotate(
         last_entry_at=Subquery(entries.values("at")[:1]),
+    ).prefetch_related(Prefetch("agency_links", queryset=active))
+    if public:  # the public query does not even load the private columns
+        return cases.only(*PUBLIC_COLUMNS)
+    return cases.select_related("building__estate").annotate(
         last_note=Subquery(entries.exclude(note="").values("note")[:1]),
-    ).prefetch_related(Prefetch("agency_links", queryset=active, to_attr="active_links"))
+    ).defer("attributes", "grid__boundary")
 
 
 def open_or_closed(status):
     return "open" if status in OPEN_STATUSES else "closed"
 
 
-def agency_responsible(case):
-    names = list(dict.fromkeys(link.agency.name for link in case.active_links))
-    if names:
-        return "、".join(names)
-    grid = case.grid.name
+def agency_responsible(view):
+    if view["agencies"]:
+        return "、".join(view["agencies"])
+    grid = view["grid"].name
     return grid if grid.endswith("网格") else f"{grid}网格"
 
 
-# Public answers keep places to about 100 m: enough to see where problems are, not whose door.
-PUBLIC_COORDINATE_DECIMALS = 3
-
-
 def request_out(case, public):
-    address = "" if public else (case.address or (str(case.building) if case.building_id else ""))
-    return {
-        "service_request_id": case.number,
-        "status": open_or_closed(case.status),
-        # Notes and descriptions are free text that may name people or numbers:
-        # only a client with an api_key over the area reads them.
-        "status_notes": "" if public else (case.last_note or ""),
-        "service_name": case.category.name,
-        "service_code": case.category.code,
-        "description": "" if public else case.description,
-        "agency_responsible": agency_responsible(case),
-        "service_notice": str(case.get_status_display()),
-        "requested_datetime": iso(case.created_at),
-        "updated_datetime": iso(case.last_entry_at or case.created_at),
-        "expected_datetime": iso(case.resolve_by),
-        "address": address,
-        "address_id": None if public else case.building_id,
+    """One request as GeoReport v2 shows it. The public row is made from public_view() alone
+    (and the time of the latest move); a client's row adds, for the cases of its own scope,
+    the free text (which may name people or numbers), the address and the exact place."""
+    view = public_view(case)
+    row = {
+        "service_request_id": view["number"],
+        "status": open_or_closed(view["status"]),
+        "status_notes": "",
+        "service_name": view["category"].name,
+        "service_code": view["category"].code,
+        "description": "",
+        "agency_responsible": agency_responsible(view),
+        "service_notice": view["status_label"],
+        "requested_datetime": iso(view["created_at"]),
+        "updated_datetime": iso(case.last_entry_at or view["created_at"]),
+        "expected_datetime": iso(view["resolve_by"]),
+        "address": "",
+        "address_id": None,
         "zipcode": "",
-        "lat": round(case.lat, PUBLIC_COORDINATE_DECIMALS) if public and case.lat is not None else case.lat,
-        "long": round(case.lng, PUBLIC_COORDINATE_DECIMALS) if public and case.lng is not None else case.lng,
+        "lat": view["lat"],
+        "long": view["lng"],
         "media_url": "",
     }
+    if not public:
+        row.update(
+            status_notes=case.last_note or "", description=case.description,
+            address=case.address or (str(case.building) if case.building_id else ""),
+            address_id=case.building_id, lat=case.lat, long=case.lng,
+        )
+    return row
 
 
 def positive_int(value, name, default, maximum):
@@ -452,14 +507,14 @@ def positive_int(value, name, default, maximum):
 
 
 def list_requests(request, fmt):
-    client = api_client(request, required=False)
+    client = reader(request)
     query = request.GET
-    cases = cases_for(client)
+    cases = cases_for(client)  # for the public, the window bounds every filter below
     ids = comma_list(query.get("service_request_id"))
     if ids:
-        cases = cases.filter(number__in=ids[:MAX_RESULTS])
-        if client is None:  # the public view never reaches back further than the window
-            cases = cases.filter(created_at__gte=timezone.now() - WINDOW)
+        if len(ids) > MAX_RESULTS:
+            raise Open311Error(400, _("service_request_id lists at most %(max)d ids.") % {"max": MAX_RESULTS})
+        cases = cases.filter(number__in=ids)
     else:
         codes = comma_list(query.get("service_code"))
         if codes:
@@ -478,9 +533,13 @@ def list_requests(request, fmt):
         if end - start > WINDOW:
             raise Open311Error(400, _("start_date and end_date may not span more than 90 days."))
         cases = cases.filter(created_at__gte=start, created_at__lte=end)
-    size = positive_int(query.get("page_size"), "page_size", MAX_RESULTS, MAX_RESULTS)
-    page = positive_int(query.get("page"), "page", 1, 10**6)
-    rows = with_details(cases.order_by("-created_at", "-id"))[(page - 1) * size: page * size]
+    size = positive_int(query.get("page_size"), "page_size", PAGE_SIZE, MAX_RESULTS)
+    page = positive_int(query.get("page"), "page", 1, MAX_DEPTH)
+    if page * size > MAX_DEPTH:
+        raise Open311Error(400, _("Pages reach the first %(max)d requests of a query; for older ones, "
+                                  "move end_date back instead.") % {"max": MAX_DEPTH})
+    # Newest first on the created_at index: the database reads one page's rows, never the window.
+    rows = with_details(cases.order_by("-created_at", "-id"), public=client is None)[(page - 1) * size: page * size]
     return render(fmt, "service_requests", [request_out(c, public=client is None) for c in rows])
 
 
@@ -494,8 +553,8 @@ def service_requests(request, fmt):
 
 @endpoint("GET", "HEAD")
 def request_detail(request, fmt, request_id):
-    client = api_client(request, required=False)
-    case = with_details(cases_for(client)).filter(number=request_id).first()
+    client = reader(request)
+    case = with_details(cases_for(client), public=client is None).filter(number=request_id).first()
     if case is None:
         raise Open311Error(404, _("No service request has the id %(id)s.") % {"id": request_id[:30]})
     return render(fmt, "service_requests", [request_out(case, public=client is None)])

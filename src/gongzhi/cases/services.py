@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
 from gongzhi.core.scoping import user_covers
+from gongzhi.core.scoping import under_codes_q
 from gongzhi.territory.geometry import locate
+from gongzhi.territory.models import Building
 from gongzhi.territory.identity import normalize_phone
 
 from . import notify
@@ -22,6 +24,35 @@ def next_number(year):
     CaseCounter.objects.filter(year=year).update(last=F("last") + 1)
     last = CaseCounter.objects.select_for_update().get(year=year).last
     return f"{year}-{last:06d}"
+
+
+def buildings_for_report(user):
+    """The buildings ``user`` may name as the place of a problem: those whose grid is under the
+    units of the user's case roles (CASE_SCOPE_ROLES: the territorial roles and the machine
+    client), the same scope in which create_case accepts a point; every building for superusers.
+
+    Not Building.visible_to, which opens the building ledger to LEDGER_ROLES only: a machine
+    client (a hotline, an Open311 client) may place a report at a building of its area without
+    reading the ledger (decision 20).
+    """
+    buildings = Building.objects.select_related("estate__grid", "micro_grid")
+    if user.is_superuser:
+        return buildings
+    return buildings.filter(under_codes_q("estate__grid__code", user.scope_codes(CASE_SCOPE_ROLES)))
+
+
+def building_for_report(user, building_id, *, field="building_id"):
+    """The one rule for every channel that takes a building (the API's ``building_id``,
+    Open311's ``address_id``): the building, if in buildings_for_report(user); a building
+    outside it is refused exactly like a missing one."""
+    text = str(building_id).strip()
+    # ASCII digits only ("²" is a digit to str.isdigit), and within a bigint: never a database error.
+    building = None
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        building = buildings_for_report(user).filter(pk=int(text)).first()
+    if building is None:
+        raise DomainError(_("No such building in your scope."), code="building", field=field)
+    return building
 
 
 @transaction.atomic
