@@ -202,13 +202,14 @@ def database_url():
     return f"postgres://{quote(s['USER'])}:{quote(s['PASSWORD'])}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def run_two_processes(tmp_path, cache_url, hits):
+def run_two_processes(tmp_path, cache_url, hits, python_path=()):
     barrier = tmp_path / "barrier"
     barrier.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GONGZHI_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env |= {
         "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
-        "PYTHONPATH": str(Path(gongzhi.__file__).parent.parent),  # this checkout's code, not an installed one
+        # This checkout's code, not an installed one.
+        "PYTHONPATH": os.pathsep.join([str(Path(gongzhi.__file__).parent.parent), *python_path]),
         "GONGZHI_ENV": "test", "GONGZHI_VAR_DIR": str(tmp_path / "var"),
         "GONGZHI_DATABASE_URL": database_url(), "GONGZHI_CACHE_URL": cache_url,
     }
@@ -242,3 +243,43 @@ def test_two_server_processes_on_local_memory_each_count_alone(transactional_db,
     # Why the demo's default is for one process only: here each process allows its own 100.
     results = run_two_processes(tmp_path, "locmem://", hits=100)
     assert sum(int(allowed) for allowed, *_seen in results) == 200
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A throw-away Redis on a free loopback port, where redis-server and the redis package exist."""
+    import shutil
+    import socket
+    import time
+
+    redis = pytest.importorskip("redis", reason="the optional redis package is not installed (pip install redis)")
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _ in range(100):
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield url, str(Path(redis.__file__).parent.parent)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_two_server_processes_on_redis_share_one_count(redis_server, settings, tmp_path):
+    from django.core.cache import cache
+
+    url, package_dir = redis_server
+    results = run_two_processes(tmp_path, url, hits=100, python_path=[package_dir])
+    assert sum(int(allowed) for allowed, _a, _b in results) == 150
+    assert results[1][1:] == ["a", "b"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "gongzhi"}}
+    assert cache.get(f"ratelimit:two-processes:198.51.100.7:86400:{int(NOW // 86400)}") == 200
