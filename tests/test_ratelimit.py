@@ -169,8 +169,8 @@ def test_a_very_long_identity_still_fits_the_counter(db, settings):
 
 
 def test_rate_counters_are_in_nobodys_scope(db, world):
-    settings_free = RateCounter.objects.create(key="k", window=1, count=1, expires_at=2)
-    assert not RateCounter.objects.visible_to(world.secretary).filter(pk=settings_free.pk).exists()
+    counter = RateCounter.objects.create(key="k", window=1, count=1, expires_at=2)
+    assert not RateCounter.objects.visible_to(world.secretary).filter(pk=counter.pk).exists()
 
 
 # -- Two real server processes share one count ------------------------------------------
@@ -283,3 +283,19 @@ def test_two_server_processes_on_redis_share_one_count(redis_server, settings, t
     assert results[1][1:] == ["a", "b"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "gongzhi"}}
     assert cache.get(f"ratelimit:two-processes:198.51.100.7:86400:{int(NOW // 86400)}") == 200
+
+
+def test_the_database_counter_needs_an_sqlite_with_returning(settings, monkeypatch):
+    import sqlite3
+
+    from django.db import connection as default
+
+    from gongzhi.core.apps import check_database_counter
+
+    settings.CACHES = DATABASE_CACHE
+    assert check_database_counter() == []  # this machine's SQLite (or PostgreSQL) has it
+    if default.vendor == "sqlite":
+        monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 34, 1))
+        monkeypatch.setattr(sqlite3, "sqlite_version", "3.34.1")
+        [error] = check_database_counter()
+        assert error.id == "gongzhi.E001" and "3.34.1" in error.msg

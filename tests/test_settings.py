@@ -63,14 +63,22 @@ def test_production_refuses_a_short_secret_key():
     assert result.returncode != 0 and "at least 50 characters" in result.stderr
 
 
+PRODUCTION = {
+    "GONGZHI_ENV": "production", "GONGZHI_SECRET_KEY": "k" * 20 + "-Zq8#x1!pL0v@Rt6^bN3&mY9*cW4(eH7)" + "u" * 10,
+    "GONGZHI_ALLOWED_HOSTS": "gongzhi.example.cn",
+}
+
+
 def test_the_deploy_check_is_clean_in_production_mode(tmp_path):
-    result = run_gongzhi(
-        "check", "--deploy", "--fail-level", "WARNING",
-        GONGZHI_ENV="production", GONGZHI_SECRET_KEY="k" * 20 + "-Zq8#x1!pL0v@Rt6^bN3&mY9*cW4(eH7)" + "u" * 10,
-        GONGZHI_ALLOWED_HOSTS="gongzhi.example.cn", GONGZHI_VAR_DIR=str(tmp_path),
-    )
+    result = run_gongzhi("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION,
+                         GONGZHI_CACHE_URL="db://gongzhi_cache", GONGZHI_VAR_DIR=str(tmp_path))
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_that_local_memory_counts_per_process_in_production(tmp_path):
+    result = run_gongzhi("check", "--deploy", **PRODUCTION, GONGZHI_VAR_DIR=str(tmp_path))
+    assert "gongzhi.W001" in result.stderr and "each server process counts rate limits on its own" in result.stderr
 
 
 def test_an_unknown_environment_name_is_refused():
