@@ -66,48 +66,48 @@ def test_the_same_count_under_another_period_is_another_limit(settings, locmem):
 
 def test_without_trusted_proxies_the_address_is_remote_addr_and_x_forwarded_for_is_ignored(settings):
     settings.TRUSTED_PROXY_HOPS = 0
-    assert str(ratelimit.client_address(request("203.0.113.9", forwarded="198.51.100.1"))) == "203.0.113.9"
+    assert str(ratelimit.client_ip(request("203.0.113.9", forwarded="198.51.100.1"))) == "203.0.113.9"
 
 
 def test_behind_one_proxy_the_address_is_the_last_one_it_appended(settings):
     settings.TRUSTED_PROXY_HOPS = 1
     # The client typed the first two entries; our proxy appended the last.
     forged = request("10.0.0.2", forwarded="1.1.1.1, 2.2.2.2, 198.51.100.7")
-    assert str(ratelimit.client_address(forged)) == "198.51.100.7"
+    assert str(ratelimit.client_ip(forged)) == "198.51.100.7"
 
 
 def test_behind_two_proxies_the_address_is_the_second_from_the_right(settings):
     settings.TRUSTED_PROXY_HOPS = 2
     req = request("10.0.0.2", forwarded="1.1.1.1,198.51.100.7 , 192.0.2.10")
-    assert str(ratelimit.client_address(req)) == "198.51.100.7"
+    assert str(ratelimit.client_ip(req)) == "198.51.100.7"
 
 
 @pytest.mark.parametrize("forwarded", [None, "", "198.51.100.7"])
 def test_a_header_shorter_than_the_trusted_hops_falls_back_to_remote_addr(settings, forwarded):
     settings.TRUSTED_PROXY_HOPS = 2
-    assert str(ratelimit.client_address(request("10.0.0.2", forwarded=forwarded))) == "10.0.0.2"
+    assert str(ratelimit.client_ip(request("10.0.0.2", forwarded=forwarded))) == "10.0.0.2"
 
 
 @pytest.mark.parametrize("entry", ["unknown", "198.51.100.7:443", "<script>", "999.1.1.1", "2001:db8::1::2", "_hidden"])
 def test_an_entry_that_is_not_an_address_is_ignored_and_logged_without_its_value(settings, caplog, entry):
     settings.TRUSTED_PROXY_HOPS = 1
     with caplog.at_level(logging.WARNING, logger="gongzhi.core.ratelimit"):
-        address = ratelimit.client_address(request("10.0.0.2", forwarded=f"1.1.1.1, {entry}"))
+        address = ratelimit.client_ip(request("10.0.0.2", forwarded=f"1.1.1.1, {entry}"))
     assert str(address) == "10.0.0.2"
     assert "not an address" in caplog.text and entry not in caplog.text
 
 
 def test_an_ipv4_client_seen_through_ipv6_is_the_ipv4_client(settings):
     settings.TRUSTED_PROXY_HOPS = 1
-    assert ratelimit.client_key(request("10.0.0.2", forwarded="::ffff:198.51.100.7")) == "198.51.100.7"
+    assert ratelimit.client_address(request("10.0.0.2", forwarded="::ffff:198.51.100.7")) == "198.51.100.7"
 
 
 def test_anonymous_clients_are_counted_by_ipv4_address_and_by_ipv6_slash_64(settings):
     settings.TRUSTED_PROXY_HOPS = 0
-    assert ratelimit.client_key(request("198.51.100.7")) == "198.51.100.7"
-    assert ratelimit.client_key(request("2001:db8:aa:bb:1:2:3:4")) == "2001:db8:aa:bb::/64"
-    assert ratelimit.client_key(request("fe80::1%eth0")) == "fe80::/64"
-    assert ratelimit.client_key(request("")) == "unknown"
+    assert ratelimit.client_address(request("198.51.100.7")) == "198.51.100.7"
+    assert ratelimit.client_address(request("2001:db8:aa:bb:1:2:3:4")) == "2001:db8:aa:bb::/64"
+    assert ratelimit.client_address(request("fe80::1%eth0")) == "fe80::/64"
+    assert ratelimit.client_address(request("")) == "unknown"
 
 
 def test_one_ipv6_slash_64_shares_one_anonymous_allowance(settings, locmem):

@@ -2,7 +2,7 @@
 
 Limits are "N/period" strings from settings (GONGZHI_INTAKE_RATE_ANONYMOUS,
 GONGZHI_INTAKE_RATE_TOKEN), checked when the settings load. Where the count lives
-follows the shared cache (GONGZHI_CACHE_URL, decision 20):
+follows the shared cache (GONGZHI_CACHE_URL, decision 26):
 
 - ``locmem://`` (the demo): Django's local-memory cache, atomic within the one process;
 - ``redis://``: the cache's ``incr``, Redis' atomic INCRBY, shared by every process;
@@ -60,7 +60,7 @@ def _ip(value):
     return address
 
 
-def client_address(request):
+def client_ip(request):
     """The client's address as an ``ipaddress`` object, or None if it cannot be told.
 
     With GONGZHI_TRUSTED_PROXY_HOPS = 0 that is REMOTE_ADDR, and X-Forwarded-For is
@@ -87,9 +87,13 @@ def client_address(request):
     return forwarded
 
 
-def client_key(request):
-    """What anonymous limits count by: the IPv4 address, or the IPv6 /64 it lies in."""
-    address = client_address(request)
+def client_address(request):
+    """What anonymous limits count by: the IPv4 address, or the IPv6 /64 the address lies in.
+
+    One phone or household holds a whole /64 and may take a new address in it for
+    every request, so a single IPv6 address would limit nobody.
+    """
+    address = client_ip(request)
     if address is None:
         return "unknown"
     if address.version == 6:
@@ -163,4 +167,4 @@ def intake(request, user=None):
     """The intake limit for this request: by account when signed in, by address otherwise."""
     if user is not None and user.is_authenticated:
         return hit("intake-user", user.pk, settings.INTAKE_RATE_TOKEN)
-    return hit("intake-anon", client_key(request), settings.INTAKE_RATE_ANONYMOUS)
+    return hit("intake-anon", client_address(request), settings.INTAKE_RATE_ANONYMOUS)
