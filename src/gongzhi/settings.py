@@ -4,8 +4,13 @@ Every setting has a safe default for the demo, and production mode
 (GONGZHI_ENV=production) refuses to start without the values that must not be
 guessed. Names are prefixed GONGZHI_ so they never collide with the host's.
 """
+import importlib.util
+import math
 import os
+import re
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -29,6 +34,77 @@ def env_bool(name, default=False):
     if value.lower() in ("0", "false", "no", "off", ""):
         return False
     raise ImproperlyConfigured(f"GONGZHI_{name} must be true or false, not {value!r}")
+
+
+def _bounds(minimum, maximum):
+    if minimum is not None and maximum is not None:
+        return f" from {minimum} to {maximum}"
+    if minimum is not None:
+        return f" of at least {minimum}"
+    if maximum is not None:
+        return f" of at most {maximum}"
+    return ""
+
+
+def _check_bounds(name, raw, value, minimum, maximum, kind):
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ImproperlyConfigured(f"GONGZHI_{name} must be {kind}{_bounds(minimum, maximum)}, not {raw!r}")
+    return value
+
+
+def env_int(name, default, *, minimum=None, maximum=None):
+    """A whole number from GONGZHI_<name>; unset or empty gives ``default``.
+
+    Anything else that is not a whole number within the bounds stops the start
+    with the variable's name, instead of a bare ValueError deep in a traceback.
+    """
+    raw = env(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"GONGZHI_{name} must be a whole number{_bounds(minimum, maximum)}, not {raw!r}"
+        ) from None
+    return _check_bounds(name, raw, value, minimum, maximum, "a whole number")
+
+
+def _float(name, raw, minimum=None, maximum=None):
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(f"GONGZHI_{name} must be a number{_bounds(minimum, maximum)}, not {raw!r}")
+    return _check_bounds(name, raw, value, minimum, maximum, "a number")
+
+
+def env_float(name, default, *, minimum=None, maximum=None):
+    """A finite number from GONGZHI_<name>; unset or empty gives ``default``."""
+    raw = env(name)
+    if raw is None or not raw.strip():
+        return default
+    return _float(name, raw, minimum, maximum)
+
+
+# The periods a rate may count over; core/ratelimit.py reads rates in this form.
+RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+_RATE = re.compile(r"\s*(\d+)\s*/\s*([a-z]+)\s*")
+
+
+def env_rate(name, default):
+    """A rate limit "N/period" from GONGZHI_<name>, checked at start and returned as "N/period"."""
+    raw = env(name)
+    if raw is None or not raw.strip():
+        return default
+    match = _RATE.fullmatch(raw)
+    if not match or int(match[1]) < 1 or match[2] not in RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"GONGZHI_{name} must be a count and a period such as 20/hour "
+            f"(count at least 1; period one of {', '.join(RATE_PERIODS)}), not {raw!r}"
+        )
+    return f"{int(match[1])}/{match[2]}"
 
 
 ENVIRONMENT = env("ENV", "demo")
@@ -184,29 +260,109 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000, minimum=0)  # parsed in every mode, so a typo shows at once
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = HSTS_SECONDS
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # How often a resident may reopen a case rated unsatisfied (重办).
-CASE_MAX_REOPENS = int(env("CASE_MAX_REOPENS", "1"))
+CASE_MAX_REOPENS = env_int("CASE_MAX_REOPENS", 1, minimum=0)
+
+
+def _weights(name, default):
+    raw = env(name)
+    if raw is None or not raw.strip():
+        return default
+    weights = tuple(_float(name, w, minimum=0) for w in raw.split(","))
+    if len(weights) != 3 or abs(sum(weights) - 1) > 1e-9:
+        raise ImproperlyConfigured(f"GONGZHI_{name} must be three weights adding up to 1, e.g. 0.1,0.5,0.4")
+    return weights
+
 
 # Weights of the composite score: response, solution, satisfaction (Beijing 接诉即办: 0.1, 0.5, 0.4).
-CASE_RATE_WEIGHTS = tuple(float(w) for w in env("CASE_RATE_WEIGHTS", "0.1,0.5,0.4").split(","))
-if len(CASE_RATE_WEIGHTS) != 3 or abs(sum(CASE_RATE_WEIGHTS) - 1) > 1e-9:
-    raise ImproperlyConfigured("GONGZHI_CASE_RATE_WEIGHTS must be three weights adding up to 1, e.g. 0.1,0.5,0.4")
+CASE_RATE_WEIGHTS = _weights("CASE_RATE_WEIGHTS", (0.1, 0.5, 0.4))
 # Intake rate limits ("count/second|minute|hour|day"): anonymous by address, signed-in by account.
-INTAKE_RATE_ANONYMOUS = env("INTAKE_RATE_ANONYMOUS", "20/hour")
-INTAKE_RATE_TOKEN = env("INTAKE_RATE_TOKEN", "600/hour")
+INTAKE_RATE_ANONYMOUS = env_rate("INTAKE_RATE_ANONYMOUS", "20/hour")
+INTAKE_RATE_TOKEN = env_rate("INTAKE_RATE_TOKEN", "600/hour")
+# Duplicate suggestions: open cases within this many metres (0: only the same building).
+CASE_DUPLICATE_DISTANCE_M = env_int("CASE_DUPLICATE_DISTANCE_M", 200, minimum=0)
+# ... among the open cases reported in the last CASE_SIMILAR_DAYS days, the newest
+# CASE_SIMILAR_MAX_CANDIDATES of them (bounds the work of one search).
+CASE_SIMILAR_DAYS = env_int("CASE_SIMILAR_DAYS", 90, minimum=1)
+CASE_SIMILAR_MAX_CANDIDATES = env_int("CASE_SIMILAR_MAX_CANDIDATES", 2000, minimum=1)
+
+# Photos of a case (cases/photos.py). Pillow itself warns about pictures over
+# 89,478,485 pixels and photos.py treats that warning as a refusal, so a higher
+# limit could not be honoured: it is refused here instead of misleading later.
+CASE_PHOTO_MAX_COUNT = env_int("CASE_PHOTO_MAX_COUNT", 9, minimum=1)
+CASE_PHOTO_MAX_BYTES = env_int("CASE_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1)
+CASE_PHOTO_MAX_PIXELS = env_int("CASE_PHOTO_MAX_PIXELS", 40_000_000, minimum=1, maximum=89_478_485)
+
+# Routing suggestions (cases/routing.py): nothing is suggested below CASE_ROUTING_MIN_CASES
+# closed cases; the newest CASE_ROUTING_MAX_TRAINING_CASES are learnt from; a model is kept
+# until the history grew by CASE_ROUTING_RETRAIN_GROWTH (a share) or is
+# CASE_ROUTING_RETRAIN_SECONDS old.
+CASE_ROUTING_MIN_CASES = env_int("CASE_ROUTING_MIN_CASES", 30, minimum=1)
+CASE_ROUTING_MAX_TRAINING_CASES = env_int("CASE_ROUTING_MAX_TRAINING_CASES", 50_000, minimum=1)
+if CASE_ROUTING_MAX_TRAINING_CASES < CASE_ROUTING_MIN_CASES:
+    raise ImproperlyConfigured(
+        "GONGZHI_CASE_ROUTING_MAX_TRAINING_CASES must be at least GONGZHI_CASE_ROUTING_MIN_CASES "
+        f"({CASE_ROUTING_MIN_CASES}), not {CASE_ROUTING_MAX_TRAINING_CASES}"
+    )
+CASE_ROUTING_RETRAIN_GROWTH = env_float("CASE_ROUTING_RETRAIN_GROWTH", 0.02, minimum=0)
+CASE_ROUTING_RETRAIN_SECONDS = env_int("CASE_ROUTING_RETRAIN_SECONDS", 3600, minimum=0)
+
+
+def cache_from_url(url, name="CACHE_URL"):
+    """Django's cache settings for GONGZHI_<name>: locmem://, db://TABLE or redis://host:port/db.
+
+    Only the scheme is ever echoed in an error: a Redis URL may carry a password.
+    """
+    variable = f"GONGZHI_{name}"
+    scheme, sep, rest = url.strip().partition("://")
+    scheme = scheme.lower()
+    # Local memory and the database cache keep at most MAX_ENTRIES keys and then drop a third
+    # of them; Django's 300 would let a burst of new addresses push out live rate-limit counts.
+    options = {"MAX_ENTRIES": 10_000}
+    if sep and scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "gongzhi", "OPTIONS": options}
+    if sep and scheme == "db":
+        table = rest or "gongzhi_cache"
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", table):
+            raise ImproperlyConfigured(f"{variable}: db://TABLE needs a plain table name (letters, digits, _), not {table!r}")
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table, "OPTIONS": options}
+    if sep and scheme in ("redis", "rediss"):
+        try:
+            parts = urlsplit(url.strip())
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+        except ValueError:
+            raise ImproperlyConfigured(f"{variable}: the Redis address is not a valid {scheme}://host:port/db URL") from None
+        if not parts.hostname or not re.fullmatch(r"/?\d*", parts.path):
+            raise ImproperlyConfigured(f"{variable}: a Redis cache is given as {scheme}://host:port/db, e.g. redis://127.0.0.1:6379/0")
+        if importlib.util.find_spec("redis") is None:
+            raise ImproperlyConfigured(f"{variable} names a Redis cache, but the redis package is not installed: pip install redis")
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url.strip()}
+    given = f"the unknown scheme {scheme}://" if sep else "a value without a scheme"
+    raise ImproperlyConfigured(f"{variable} must be locmem://, db://TABLE or redis://host:port/db, not {given}")
+
+
+# The shared cache (rate-limit counts and short-lived figures). Local memory is per process:
+# enough for the demo's one gunicorn process; several processes need db:// or redis://.
+# db:// tables are made by `gongzhi migrate` (core's post_migrate handler runs createcachetable).
+CACHE_URL = env("CACHE_URL", "locmem://")
+CACHES = {"default": {**cache_from_url(CACHE_URL), "KEY_PREFIX": "gongzhi"}}
+
+# How many proxies in front of the server append to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for, a load balancer...). 0: the client is REMOTE_ADDR and the
+# header is ignored; N: the client is the Nth address from the right of the header.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
 # Open311 reads without an api_key, per client address (case numbers are sequential: no walking them).
-PUBLIC_READ_RATE = env("PUBLIC_READ_RATE", "600/hour")
-# Duplicate suggestions: open cases within this many metres.
-CASE_DUPLICATE_DISTANCE_M = int(env("CASE_DUPLICATE_DISTANCE_M", "200"))
+PUBLIC_READ_RATE = env_rate("PUBLIC_READ_RATE", "600/hour")
 
 from django.contrib.messages import constants as message_constants  # noqa: E402
 
@@ -215,7 +371,26 @@ MESSAGE_TAGS = {message_constants.ERROR: "danger"}  # Bootstrap's name for it
 # so maps draw the grids on a blank base and work without any outside service.
 MAP_TILE_URL = env("MAP_TILE_URL", "")
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail: with GONGZHI_EMAIL_HOST set, mail goes out by SMTP; without it, it is printed (demo).
+EMAIL_HOST = env("EMAIL_HOST", "") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("GONGZHI_EMAIL_USE_TLS and GONGZHI_EMAIL_USE_SSL cannot both be on: choose one")
+# Without a timeout a mail server that stops answering would hold the minute job forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "") or "webmaster@localhost"
+if "@" not in parseaddr(DEFAULT_FROM_EMAIL)[1]:
+    raise ImproperlyConfigured(
+        f"GONGZHI_DEFAULT_FROM_EMAIL must be an address such as noreply@example.cn or 共治 <noreply@example.cn>, not {DEFAULT_FROM_EMAIL!r}"
+    )
+SERVER_EMAIL = DEFAULT_FROM_EMAIL  # the sender of Django's own error mails too
+EMAIL_BACKEND = env("EMAIL_BACKEND", "") or (
+    "django.core.mail.backends.smtp.EmailBackend" if env("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend"
+)
 
 # Personal data never goes to logs: log lines carry ids, not values.
 LOGGING = {
@@ -229,6 +404,6 @@ LOGGING = {
 
 # Headline figures (/figures.json, the figures page) are counted at most this often (seconds):
 # counting is whole-table work, so views read the cached result (docs/decisions.md 20).
-FIGURES_CACHE_SECONDS = int(env("FIGURES_CACHE_SECONDS", "60"))
+FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 60, minimum=0)
 # Anonymous reporters following their case (number + last four phone digits): tries per address and per case.
-CASE_FOLLOW_RATE = env("CASE_FOLLOW_RATE", "10/hour")
+CASE_FOLLOW_RATE = env_rate("CASE_FOLLOW_RATE", "10/hour")

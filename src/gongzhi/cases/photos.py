@@ -22,9 +22,10 @@ from PIL import Image, ImageOps
 from gongzhi.cases.models import Case, CasePhoto, PhotoKind
 from gongzhi.core.errors import DomainError
 
-MAX_PHOTOS_PER_CASE = 9
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024
-DEFAULT_MAX_PIXELS = 40_000_000
+# Limits from the environment (GONGZHI_CASE_PHOTO_MAX_COUNT, _MAX_BYTES, _MAX_PIXELS in settings.py).
+MAX_PHOTOS_PER_CASE = settings.CASE_PHOTO_MAX_COUNT
+DEFAULT_MAX_BYTES = settings.CASE_PHOTO_MAX_BYTES
+DEFAULT_MAX_PIXELS = settings.CASE_PHOTO_MAX_PIXELS
 THUMBNAIL_SIZE = (320, 320)
 JPEG_QUALITY = 85
 

@@ -28,9 +28,9 @@ from .models import Case, CaseAgency, Category, Status
 from .similarity import TextFeatures, case_text
 
 CLOSED_STATUSES = (Status.CLOSED, Status.RATED)
-DEFAULT_MIN_CASES = 30
+DEFAULT_MIN_CASES = settings.CASE_ROUTING_MIN_CASES  # GONGZHI_CASE_ROUTING_MIN_CASES
 # The most recent closed cases learnt from: enough for the wording of a city, bounded in memory and time.
-MAX_TRAINING_CASES = 50_000
+MAX_TRAINING_CASES = settings.CASE_ROUTING_MAX_TRAINING_CASES  # GONGZHI_CASE_ROUTING_MAX_TRAINING_CASES
 DISTRICT_CODE_LENGTH = CODE_LENGTH[Level.DISTRICT]
 
 
@@ -100,8 +100,8 @@ def _train(n_cases):
 
 # Retraining costs seconds on a big history, so a model is kept until the
 # history has grown by this share, or is this old, whichever comes first.
-RETRAIN_GROWTH = 0.02
-RETRAIN_AFTER_SECONDS = 3600
+RETRAIN_GROWTH = settings.CASE_ROUTING_RETRAIN_GROWTH  # GONGZHI_CASE_ROUTING_RETRAIN_GROWTH
+RETRAIN_AFTER_SECONDS = settings.CASE_ROUTING_RETRAIN_SECONDS  # GONGZHI_CASE_ROUTING_RETRAIN_SECONDS
 
 
 def _stale(stamp):

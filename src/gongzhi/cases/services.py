@@ -33,7 +33,7 @@ def buildings_for_report(user):
 
     Not Building.visible_to, which opens the building ledger to LEDGER_ROLES only: a machine
     client (a hotline, an Open311 client) may place a report at a building of its area without
-    reading the ledger (decision 20).
+    reading the ledger (decision 26).
     """
     buildings = Building.objects.select_related("estate__grid", "micro_grid")
     if user.is_superuser:
