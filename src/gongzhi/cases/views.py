@@ -109,7 +109,7 @@ INBOX_TABS = {
     "agency": (_("For my agency"), lambda qs, user, now: qs.filter(
         pk__in=CaseAgency.objects.filter(agency_id__in=user.agency_ids(), returned_at__isnull=True, fed_back_at__isnull=True).values("case"),
         status__in=(Status.DISPATCHED, Status.HANDLING, Status.WHISTLED))),
-    "supervised": (_("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, timeline__move__in=("urge", "supervise")).distinct()),
+    "supervised": (_("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, supervised_at__isnull=False)),
     "open": (_("All open"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES)),
 }
 
@@ -122,6 +122,11 @@ def _tabs_for(user):
     if user.has_role(Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN) or user.is_superuser:
         return ["overdue", "supervised", "new", "open"]
     return []
+
+
+def inbox_cases(user, tab, now):
+    """One inbox tab's cases, unordered (the pager orders them newest first)."""
+    return INBOX_TABS[tab][1](Case.objects.visible_to(user, include_own=False), user, now).select_related(*LIST_RELATED)
 
 
 @login_required
@@ -139,7 +144,8 @@ def inbox(request):
         if found:
             return redirect("cases:detail", number=found.number)
         messages.info(request, _("No case numbered %(number)s in your scope.") % {"number": query})
-    cases = INBOX_TABS[tab][1](Case.objects.visible_to(request.user), request.user, now).select_related(*LIST_RELATED)
+    # The cases the person works on; their own reports are on "my problems" (models.CaseQuerySet.inbox_q).
+    cases = inbox_cases(request.user, tab, now)
     rows, next_cursor = cursor_page(cases, request.GET.get("after"))
     return render(request, "cases/inbox.html", {
         "tabs": [(t, INBOX_TABS[t][0]) for t in tabs], "tab": tab, "cases": rows, "next_cursor": next_cursor, "now": now,
