@@ -21,7 +21,7 @@ from gongzhi.territory.models import Level, Unit
 from . import rates, routing, services, similarity, workflow
 from .forms import RateForm, RecordForm, ReportForm, category_choices
 from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, Notification, PhotoKind, RateDimension, Status
-from .photos import store_photos
+from .photos import prepare_photos, store_photos
 
 LIST_RELATED = ("category__parent", "grid")
 
@@ -208,12 +208,14 @@ def move(request, number, name):
             params.update(form.cleaned_data)
         version = request.POST.get("version")
         note = request.POST.get("comment", "") if name == "rate" else request.POST.get("note", "")
-        # The move and its result photos are one write: both land or neither does.
+        # Result photos are checked and encoded before the case is locked; then the move and
+        # the photos are one write: both land or neither does.
+        photos = prepare_photos(request.FILES.getlist("photos"))
         with transaction.atomic():
             workflow.perform(case.pk, name, request.user, note=note,
                              expected_version=int(version) if version and version.isdigit() else None, **params)
-            if request.FILES.getlist("photos"):
-                store_photos(case, request.FILES.getlist("photos"), uploaded_by=request.user, kind=PhotoKind.RESULT)
+            if photos:
+                store_photos(case, photos, uploaded_by=request.user, kind=PhotoKind.RESULT)
     except workflow.CaseNotFound:
         raise Http404
     except DomainError as error:
