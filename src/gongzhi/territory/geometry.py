@@ -194,7 +194,7 @@ PAD_DEGREES = 1e-9  # about 0.1 mm; rounding errors near 180° are about 3e-14
 
 # How stale another process's boundaries may be: this process forgets its locator
 # at once when it changes a unit (signals, territory/apps.py); changes made elsewhere
-# are noticed by one small query at most this often (GONGZHI_LOCATOR_CHECK_SECONDS).
+# are noticed by one small query at most this often (settings.LOCATOR_CHECK_SECONDS).
 DEFAULT_CHECK_SECONDS = 5
 
 _cache_lock = threading.Lock()
