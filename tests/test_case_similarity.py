@@ -236,3 +236,22 @@ def test_a_person_is_shown_only_candidates_of_their_own_grids(cw):
     assert {r.case for r in similar_open_cases(new, user=cw.worker_a)} == {mine}
     assert {r.case for r in similar_open_cases(new, user=cw.secretary)} == {mine, theirs}
     assert similar_open_cases(new, user=cw.outsider) == []
+
+
+def test_a_second_search_reuses_the_candidates_transformed_texts(cw, monkeypatch):
+    from gongzhi.cases import textmodel
+
+    for text in [FITNESS, LAMP] + UNRELATED:
+        report(cw, text)
+    new = report(cw)
+    routing.train()
+    features = textmodel.current().features
+    transformed = []
+    transform = features.transform
+    monkeypatch.setattr(features, "transform", lambda docs: transformed.append(len(docs)) or transform(docs))
+    first = [(r.case.pk, r.text_score) for r in similar_open_cases(new, limit=10)]
+    assert transformed == [1, 6]  # the case, then its six candidates
+    assert [(r.case.pk, r.text_score) for r in similar_open_cases(new, limit=10)] == first
+    assert transformed == [1, 6, 1]  # only the case again
+    routing.train()  # a new model: texts are transformed anew with it
+    assert [(r.case.pk, r.text_score) for r in similar_open_cases(new, limit=10)] == first

@@ -20,13 +20,15 @@ nearness and the 小类 count.
 import datetime
 import logging
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import jieba
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -145,14 +147,51 @@ def candidates(case, *, user=None, now=None, within_m=None):
     return sorted(found.values(), key=lambda c: (c.created_at, c.pk), reverse=True)
 
 
+# Transformed texts of candidates, kept per process: a case's wording does not change, and
+# tokenising (jieba) is most of a search's cost. Keyed by case and text, for one model only.
+VECTOR_CACHE_SIZE = 20_000
+_vectors = OrderedDict()
+_vectors_lock = threading.Lock()
+_vectors_model = {"model": None}
+
+
+def _vectors_of(model, cases):
+    """The TF-IDF rows of ``cases``' texts (unit length), as one sparse matrix."""
+    keys = [(c.pk, case_text(c.title, c.description)) for c in cases]
+    with _vectors_lock:
+        if _vectors_model["model"] is not model:  # a new model: rows of the old one mean nothing
+            _vectors.clear()
+            _vectors_model["model"] = model
+        rows = {k: _vectors.get(k) for k in keys}
+    missing = [k for k, row in rows.items() if row is None]
+    if missing:
+        matrix = model.features.transform([text for _pk, text in missing])
+        for i, k in enumerate(missing):
+            span = slice(matrix.indptr[i], matrix.indptr[i + 1])
+            rows[k] = (matrix.indices[span].copy(), matrix.data[span].copy())
+    with _vectors_lock:
+        if _vectors_model["model"] is model:
+            for k in keys:
+                _vectors[k] = rows[k]
+                _vectors.move_to_end(k)
+            while len(_vectors) > VECTOR_CACHE_SIZE:
+                _vectors.popitem(last=False)
+    indices = [rows[k][0] for k in keys]
+    data = [rows[k][1] for k in keys]
+    indptr = np.cumsum([0] + [len(i) for i in indices])
+    width = len(model.features.words.vocabulary_) + len(model.features.chars.vocabulary_)
+    return csr_matrix((np.concatenate(data) if data else [], np.concatenate(indices) if indices else [], indptr),
+                      shape=(len(keys), width))
+
+
 def _text_scores(case, others):
     """Cosine similarity of each candidate's wording to the case's, with the stored vectoriser."""
     model = textmodel.current()
     if model is None or model.features is None:
         return np.zeros(len(others))
-    docs = [case_text(c.title, c.description) for c in others] + [case_text(case.title, case.description)]
-    matrix = model.features.transform(docs)
-    return np.clip(np.asarray((matrix[:-1] @ matrix[-1].T).todense()).ravel(), 0.0, 1.0)
+    mine = model.features.transform([case_text(case.title, case.description)])
+    theirs = _vectors_of(model, others)
+    return np.clip(np.asarray((theirs @ mine.T).todense()).ravel(), 0.0, 1.0)
 
 
 NEAR_MIN_TEXT_SCORE = 0.15
