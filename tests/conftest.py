@@ -116,3 +116,14 @@ def fresh_rate_limits(request):
             return
         request.getfixturevalue(uses[0])
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_caches():
+    # The point locator and the text model are kept per process and follow the database only
+    # every few seconds; a test's rolled-back rows must not leak into the next test through them.
+    from gongzhi.cases import textmodel
+    from gongzhi.territory import geometry
+
+    textmodel.reset_cache()
+    geometry.reset_cache()

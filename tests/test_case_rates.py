@@ -110,3 +110,89 @@ def test_a_reopened_case_leaves_the_rates_until_rated_again(cw, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         workflow.perform(case.pk, "reopen", cw.reporter, note="没修好")
     assert cw.grid_a.code not in by_key(RateDimension.GRID)
+
+
+def test_the_roll_up_is_updated_in_place_by_code_ranges_without_like(march, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.cases.models import RateRollup
+
+    before = dict(RateRollup.objects.values_list("pk", "total"))
+    case = rated(march, 116.005, "satisfied")
+    with CaptureQueriesContext(connection) as queries:
+        rates.refresh_for_case(case)
+        rates.refresh_month(MARCH.date())
+    sqls = [q["sql"].upper() for q in queries]
+    assert not any("LIKE" in sql for sql in sqls), sqls
+    assert any("ON CONFLICT" in sql for sql in sqls), sqls
+    assert not any(sql.startswith("DELETE") for sql in sqls), sqls  # nothing dropped: nothing deleted
+    after = dict(RateRollup.objects.values_list("pk", "total"))
+    assert set(after) == set(before)  # the same rows, updated
+    assert after[RateRollup.objects.get(dimension=RateDimension.GRID, key=march.grid_a.code).pk] == 5
+
+
+def test_a_unit_whose_rated_cases_are_gone_loses_its_row_and_the_others_keep_theirs(march):
+    from gongzhi.cases.models import CaseRating, RateRollup
+
+    Case.objects.filter(grid_code=march.grid_b.code).update(rating="", rating_solved=None)
+    CaseRating.objects.filter(case__grid_code=march.grid_b.code).delete()
+    kept = RateRollup.objects.get(dimension=RateDimension.GRID, key=march.grid_a.code).pk
+    rates.refresh_month(MARCH.date())
+    assert march.grid_b.code not in by_key(RateDimension.GRID)
+    assert str(march.agencies[1].pk) not in by_key(RateDimension.AGENCY)
+    assert RateRollup.objects.get(dimension=RateDimension.GRID, key=march.grid_a.code).pk == kept
+    assert by_key(RateDimension.COMMUNITY)[march.community.code].total == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_of_one_month_at_once_both_succeed(cw):
+    """Delete-and-insert made the second refresh collide on the unique key once the first committed."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time (IMMEDIATE transactions): refreshes cannot overlap")
+    rated(cw, 116.005, "satisfied")
+    rated(cw, 116.03, "basically", agency=cw.agencies[1])
+    rates.refresh_month(MARCH.date())
+    rated(cw, 116.005, "unsatisfied", solved=False)
+    first_wrote, release, errors = threading.Event(), threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                rates.refresh_month(MARCH.date())
+                first_wrote.set()
+                release.wait(30)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            rates.refresh_month(MARCH.date())
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert first_wrote.wait(30)
+    b = threading.Thread(target=second)
+    b.start()
+    with connection.cursor() as cursor:  # until the second waits for the first's row locks
+        for _ in range(200):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+    release.set()
+    a.join(30)
+    b.join(30)
+    assert errors == []
+    assert by_key(RateDimension.GRID)[cw.grid_a.code].total == 2

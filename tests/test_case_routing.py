@@ -1,12 +1,15 @@
 """Routing suggestions learnt from the instance's own closed cases, and the category defaults."""
+import datetime
 import itertools
 
 import pytest
-from django.utils import translation
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
-from gongzhi.cases import routing, services, workflow
+from gongzhi.cases import routing, services, textmodel, workflow
 from gongzhi.cases.defaults import install
-from gongzhi.cases.models import Category, Channel
+from gongzhi.cases.models import Category, Channel, TextModel
 from gongzhi.people.models import Agency, AgencyKind, Role, UtilityType
 from gongzhi.territory import services as territory
 from gongzhi.territory.models import Level
@@ -63,8 +66,19 @@ def close_history(w, per_category):
     return lamps, leaks, disputes
 
 
+def test_before_the_first_training_nothing_is_suggested_and_it_says_why(cw):
+    close_history(cw, per_category=11)
+    suggestion = routing.suggest("路灯不亮了")
+    assert suggestion.enough_history is False and suggestion.category is None and suggestion.agency is None
+    with translation.override("en"):
+        assert "No routing model has been trained yet" in str(suggestion.message)
+    with translation.override("zh-hans"):
+        assert "尚未训练" in str(suggestion.message)
+
+
 def test_with_too_little_history_it_says_so_and_suggests_nothing(cw):
     close_history(cw, per_category=3)
+    routing.train()
     suggestion = routing.suggest("路灯不亮了")
     assert suggestion.enough_history is False
     assert suggestion.category is None and suggestion.agency is None and suggestion.confidence == 0.0
@@ -75,6 +89,7 @@ def test_with_too_little_history_it_says_so_and_suggests_nothing(cw):
 def test_a_single_category_of_history_is_too_little(cw):
     for text in WORDING["0202"] * 2:
         close_through(cw, report(cw, text, Category.objects.get(code="0202")), cw.agencies[0], cw.clerks[0])
+    routing.train()
     suggestion = routing.suggest("路灯不亮", min_cases=5)
     assert suggestion.enough_history is False and suggestion.category is None
 
@@ -82,11 +97,13 @@ def test_a_single_category_of_history_is_too_little(cw):
 def test_open_cases_are_not_history(cw):
     for text in WORDING["0202"] * 8:
         report(cw, text, Category.objects.get(code="0202"))
+    routing.train()
     assert routing.suggest("路灯不亮").enough_history is False
 
 
 def test_it_learns_the_category_from_closed_cases(cw):
     lamps, leaks, disputes = close_history(cw, per_category=14)
+    routing.train()
     suggestion = routing.suggest("晚上路灯不亮，太黑了")
     assert suggestion.enough_history is True
     assert suggestion.category == lamps and suggestion.confidence > 0.5
@@ -102,17 +119,74 @@ def test_it_learns_the_category_from_closed_cases(cw):
         assert "42 closed cases" in str(suggestion.message)
 
 
-def test_it_retrains_when_more_cases_close(cw):
+def test_the_minute_job_retrains_when_more_cases_close_and_pages_never_do(cw):
     close_history(cw, per_category=11)
+    now = timezone.now()
+    assert routing.train_step(now) == {"trained": True, "closed_cases": 33}
+    model = textmodel.current()
     first = routing.suggest("路灯不亮")
-    model = routing._cache["model"]
-    assert routing.suggest("水管漏水") and routing._cache["model"] is model  # same history, same model
+    assert routing.train_step(now) == {"trained": False}  # nothing new: the model is kept
     lamps = Category.objects.get(code="0202")
     close_through(cw, report(cw, "路灯不亮", lamps), cw.agencies[2], cw.clerks[2])
-    assert routing._cache["model"] is model
     again = routing.suggest("路灯不亮")
-    assert routing._cache["model"] is not model and routing._cache["model"].n_cases == 34
-    assert again.category == first.category == lamps
+    assert textmodel.current() is model  # a page only reads the model
+    assert routing.train_step(now) == {"trained": True, "closed_cases": 34}
+    assert textmodel.current() is not model and textmodel.current().n_cases == 34
+    assert again.category == first.category == routing.suggest("路灯不亮").category == lamps
+    assert TextModel.objects.count() == 1  # older models are dropped
+
+
+def test_a_big_history_is_refitted_after_enough_new_closed_cases_or_an_hour(cw, monkeypatch, settings):
+    monkeypatch.setattr(routing, "SMALL_HISTORY", 10)  # 33 closed cases count as a big history here
+    settings.CASE_ROUTING_RETRAIN_GROWTH = 0.1  # refit after 4 more (10% of 33, rounded up)
+    lamps, leaks, disputes = close_history(cw, per_category=11)
+    now = timezone.now()
+    routing.train(now)
+    for _ in range(3):
+        workflow.perform(report(cw, "邻居吵架", disputes).pk, "solve_on_spot", cw.worker_a, note="调解")
+    assert routing.retrain_due(now) is False
+    assert routing.retrain_due(now + datetime.timedelta(hours=1)) is True  # an hour old, and something changed
+    workflow.perform(report(cw, "邻居吵架", disputes).pk, "solve_on_spot", cw.worker_a, note="调解")
+    assert routing.retrain_due(now) is True
+
+
+def test_a_model_stored_by_another_process_is_loaded_after_the_check_interval(cw, settings):
+    settings.CASE_TEXT_MODEL_CHECK_SECONDS = 3600
+    close_history(cw, per_category=11)
+    routing.train()
+    model = textmodel.current()
+    # Another process (the minute job) stores a newer model: this one sees it at its next check.
+    row = TextModel.objects.get()
+    TextModel.objects.create(version="newer", trained_at=timezone.now(), closed_cases=33, library=row.library, blob=row.blob)
+    assert textmodel.current() is model
+    textmodel._state["due"] = 0.0
+    assert textmodel.current() is not model and textmodel.current().n_cases == 33
+
+
+def test_a_suggestion_reads_a_few_rows_however_long_the_history(cw):
+    def suggestion_queries():
+        routing.train()
+        with CaptureQueriesContext(connection) as queries:
+            suggestion = routing.suggest("晚上路灯不亮", district=cw.grid_a)
+        assert suggestion.enough_history is True
+        return [q["sql"] for q in queries]
+
+    close_history(cw, per_category=11)
+    few = suggestion_queries()
+    close_history(cw, per_category=11)
+    many = suggestion_queries()
+    assert len(few) == len(many) <= 2, many  # the category and its agencies
+    assert not any("COUNT(" in sql.upper() or "cases_case" in sql for sql in many), many
+
+
+def test_the_training_is_a_step_of_the_minute_job(cw):
+    from gongzhi.core import plugins
+    from gongzhi.core.tick import run_once
+
+    assert "cases.train_step" in dict(plugins.tick_steps())
+    close_history(cw, per_category=11)
+    assert run_once()["cases.train_step"] == {"trained": True, "closed_cases": 33}
+    assert routing.suggest("路灯不亮").enough_history is True
 
 
 def test_a_returned_dispatch_does_not_teach_the_agency(cw):
@@ -122,11 +196,13 @@ def test_a_returned_dispatch_does_not_teach_the_agency(cw):
         workflow.perform(case.pk, "dispatch", cw.worker_a, agency=cw.agencies[2])
         workflow.perform(case.pk, "return", cw.clerks[2], note="不属于本单位")
         close_through(cw, case, cw.agencies[0], cw.clerks[0])
+    routing.train()
     assert routing.suggest("路灯不亮").agency == cw.agencies[0]
 
 
 def test_the_agency_is_taken_from_the_given_district(cw):
     close_history(cw, per_category=11)
+    routing.train()
     other = territory.create_unit(name="另一区", level=Level.DISTRICT, code="370872")
     there = Agency.objects.create(name="住房和城乡建设局", kind=AgencyKind.DEPARTMENT, district=other)
     assert routing.suggest("路灯不亮", district=cw.grid_a).agency == cw.agencies[0]

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from gongzhi.cases import services, workflow
+from gongzhi.cases import routing, services, workflow
 from gongzhi.cases.defaults import install
 from gongzhi.cases.models import Category, Channel
 from gongzhi.cases.similarity import haversine_m, similar_open_cases, tokens
@@ -57,6 +57,7 @@ def report(w, text=FITNESS, **extra):
 
 
 def found(case, **kwargs):
+    routing.train()  # what the minute job does after reports arrive: the vectoriser knows their words
     return {s.case.pk: s for s in similar_open_cases(case, **kwargs)}
 
 
@@ -106,6 +107,7 @@ def test_similar_wording_far_away_is_suggested_by_text(cw):
     earlier = report(cw, dict(title="健身器材扶手断了", description="健身器材的扶手断了，请尽快维修"), lat=35.01, lng=116.035)
     new = report(cw, FITNESS)
     assert new.grid == cw.grid_a and earlier.grid == cw.grid_b
+    routing.train()
     results = similar_open_cases(new)
     assert [r.case.pk for r in results] == [earlier.pk]
     best = results[0]
@@ -119,6 +121,7 @@ def test_near_and_alike_comes_before_only_near_or_only_alike(cw):
     only_alike = report(cw, FITNESS, lat=35.01, lng=116.035)
     both = report(cw, FITNESS, lat=35.0102)
     new = report(cw, FITNESS)
+    routing.train()
     results = similar_open_cases(new)
     assert results[0].case == both and results[0].reasons == ["near", "text"]
     assert {r.case for r in results[1:]} == {only_near, only_alike}
@@ -172,12 +175,83 @@ def test_nothing_open_nearby_gives_an_empty_list(cw):
     assert similar_open_cases(report(cw)) == []
 
 
-def test_looking_for_duplicates_costs_one_query_however_many_candidates(cw):
-    for i in range(12):
-        report(cw, UNRELATED[i % 4], lat=35.01 + i * METRE_IN_LAT)
+def test_before_the_first_model_only_nearness_counts(cw):
+    near = report(cw, LAMP, lat=35.0101)
+    alike_far = report(cw, FITNESS, lat=35.01, lng=116.035)
     new = report(cw)
+    assert {r.case.pk: r.reasons for r in similar_open_cases(new)} == {near.pk: ["near"]}  # no fitting on a page
+    assert alike_far.pk in found(new)  # once the minute job has fitted the vectoriser
+
+
+def search_queries(w, new):
+    routing.train()
+    w.secretary.scope_codes()  # the account's roles are read once per request, not per search
     with CaptureQueriesContext(connection) as queries:
-        results = similar_open_cases(new, limit=20)
+        results = similar_open_cases(new, limit=100, user=w.secretary)
         [(r.case.category.name, str(r.case.category), r.case.grid.name) for r in results]
-    assert len(results) == 12
-    assert len(queries) == 1
+    return results, [q["sql"] for q in queries]
+
+
+def test_looking_for_duplicates_costs_two_queries_however_many_candidates(cw):
+    def some(n):
+        for i in range(n):
+            report(cw, UNRELATED[i % 4], lat=35.01 + i * METRE_IN_LAT)
+
+    some(5)
+    new = report(cw)
+    results, few = search_queries(cw, new)
+    assert len(results) == 5
+    some(45)
+    results, many = search_queries(cw, new)
+    assert len(results) == 50
+    assert len(few) == len(many) == 2, many  # the grids nearby, and the same 小类 in the street
+
+
+def test_the_candidates_are_read_by_index_ranges_never_like(other_street):
+    w = other_street
+    # Reports in both grids of the street and in the other street, of two 小类.
+    for lng in (116.005, 116.03, 116.05):
+        report(w, FITNESS, lng=lng)
+        report(w, LAMP, lng=lng, category=Category.objects.get(code="0202"))
+    new = report(w)
+    results, sqls = search_queries(w, new)
+    assert {r.case.grid for r in results} == {w.grid_a, w.grid_b}
+    assert not any("LIKE" in sql.upper() for sql in sqls), sqls
+    if connection.vendor == "sqlite":
+        plans = []
+        for sql in sqls:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+                plans.append(" | ".join(str(row[-1]) for row in cursor.fetchall()))
+        assert "USING INDEX case_scope_status_time (grid_code=? AND status=?" in plans[0], plans
+        assert "USING INDEX case_open_category (category_id=? AND status=? AND grid_code>? AND grid_code<?)" in plans[1], plans
+        assert not any("SCAN cases_case" in plan for plan in plans), plans
+
+
+def test_a_person_is_shown_only_candidates_of_their_own_grids(cw):
+    theirs = report(cw, FITNESS, lng=116.03)  # grid B
+    mine = report(cw, FITNESS, lng=116.005)  # grid A
+    new = report(cw)
+    routing.train()
+    assert {r.case for r in similar_open_cases(new, user=cw.worker_a)} == {mine}
+    assert {r.case for r in similar_open_cases(new, user=cw.secretary)} == {mine, theirs}
+    assert similar_open_cases(new, user=cw.outsider) == []
+
+
+def test_a_second_search_reuses_the_candidates_transformed_texts(cw, monkeypatch):
+    from gongzhi.cases import textmodel
+
+    for text in [FITNESS, LAMP] + UNRELATED:
+        report(cw, text)
+    new = report(cw)
+    routing.train()
+    features = textmodel.current().features
+    transformed = []
+    transform = features.transform
+    monkeypatch.setattr(features, "transform", lambda docs: transformed.append(len(docs)) or transform(docs))
+    first = [(r.case.pk, r.text_score) for r in similar_open_cases(new, limit=10)]
+    assert transformed == [1, 6]  # the case, then its six candidates
+    assert [(r.case.pk, r.text_score) for r in similar_open_cases(new, limit=10)] == first
+    assert transformed == [1, 6, 1]  # only the case again
+    routing.train()  # a new model: texts are transformed anew with it
+    assert [(r.case.pk, r.text_score) for r in similar_open_cases(new, limit=10)] == first

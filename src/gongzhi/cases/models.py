@@ -5,6 +5,8 @@ A case's life is the explicit state table in workflow.py; nothing else
 changes ``Case.status``.
 """
 import datetime
+from functools import reduce
+from operator import or_
 
 from django.db import models
 from django.db.models import Q
@@ -13,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.querysets import ScopedQuerySet
-from gongzhi.core.scoping import under_codes_q
+from gongzhi.core.scoping import minimal_codes, under_codes_q
 from gongzhi.people.models import TERRITORIAL_ROLES, Role
+from gongzhi.territory.models import CODE_LENGTH, Level
+
+GRID_CODE_LENGTH = CODE_LENGTH[Level.GRID]
 
 
 class CategoryQuerySet(ScopedQuerySet):
@@ -77,14 +82,48 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
 
 
+def _grid_codes_q(codes):
+    """Cases under ``codes``, as the (grid_code, status, created_at) index reads them best.
+
+    A case carries its grid's code, so a grid's cases all have exactly that code:
+    a grid (or a micro-grid, which holds no case code) is an equality, and the index
+    gives a grid's cases of one status already in date order, with no sort. Larger
+    units are code ranges (decision 2).
+    """
+    codes = minimal_codes(codes)
+    exact = [c for c in codes if len(c) >= GRID_CODE_LENGTH]
+    ranges = [c for c in codes if len(c) < GRID_CODE_LENGTH]
+    parts = ([Q(grid_code=exact[0]) if len(exact) == 1 else Q(grid_code__in=exact)] if exact else [])
+    parts += [under_codes_q("grid_code", ranges)] if ranges else []
+    return reduce(or_, parts) if parts else Q(pk__in=[])
+
+
 class CaseQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        in_territory = under_codes_q("grid_code", user.scope_codes(CASE_SCOPE_ROLES))
-        agencies = user.agency_ids()
-        for_agency = Q(pk__in=CaseAgency.objects.filter(agency_id__in=agencies).values("case")) if agencies else Q(pk__in=[])
         # A reporter follows their own cases, and the main case theirs was merged into.
         merged_into = Q(pk__in=Case.objects.filter(reporter=user, main_case__isnull=False).values("main_case"))
-        return in_territory | for_agency | Q(reporter=user) | merged_into
+        return self.inbox_q(user) | Q(reporter=user) | merged_into
+
+    def inbox_q(self, user):
+        """The cases ``user`` works on: those of their territory and of their agencies.
+
+        Not their own reports: those are "my problems" (the ``mine`` page). Kept apart
+        because ``reporter = user OR pk IN (...)`` would make the database read and
+        sort every open case of the scope for each page of an inbox.
+        """
+        in_territory = _grid_codes_q(user.scope_codes(CASE_SCOPE_ROLES))
+        agencies = user.agency_ids()
+        if not agencies:
+            return in_territory
+        return in_territory | Q(pk__in=CaseAgency.objects.filter(agency_id__in=agencies).values("case"))
+
+    def visible_to(self, user, *, include_own=True):
+        """What ``user`` may see; ``include_own=False``: only the cases they work on (inboxes)."""
+        if include_own:
+            return super().visible_to(user)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self if user.is_superuser else self.filter(self.inbox_q(user))
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -168,6 +207,9 @@ class Case(models.Model):
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     # Bumped by every move: a move made on a stale copy is refused (optimistic lock).
     version = models.PositiveIntegerField(default=0)
+    # The latest urge (催办) or supervision (督办), copied from the timeline by those moves so
+    # that the supervisors' "supervised" tab is one indexed filter, not a join on the timeline.
+    supervised_at = models.DateTimeField(_("last urged or supervised"), null=True, blank=True, editable=False)
     # Answers to the category's extra questions (CategoryAttribute), by attribute code.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
 
@@ -178,8 +220,16 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["grid_code", "status", "-created_at"], name="case_scope_status_created"),
+            # Inboxes and lists: a grid and a status give their cases in date order. Ascending, with
+            # the id: read backwards it is exactly ORDER BY created_at DESC, id DESC (no sort at all).
+            models.Index(fields=["grid_code", "status", "created_at", "id"], name="case_scope_status_time"),
             models.Index(fields=["status", "resolve_by"], name="case_status_deadline"),
+            # The routing model learns from the latest closed cases; the tick counts the new ones.
+            models.Index(fields=["closed_at"], name="case_closed_at"),
+            # Similar cases: the open cases of one 小类 in a street.
+            models.Index(fields=["category", "status", "grid_code", "created_at"], name="case_open_category"),
+            # The supervised tab: open cases that were urged or supervised.
+            models.Index(fields=["status", "supervised_at"], name="case_status_supervised"),
         ]
 
     def __str__(self):
@@ -351,6 +401,30 @@ class RateRollup(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "dimension", "key"], name="rate_rollup_unique")]
         indexes = [models.Index(fields=["dimension", "month"], name="rate_rollup_dimension_month")]
+
+
+class TextModelQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q(pk__in=[])  # machinery: nobody browses it (superusers excepted)
+
+
+class TextModel(models.Model):
+    """The text model fitted by the minute job (cases/routing.py): the routing classifier
+    and the vectoriser of the similar-case search, pickled with joblib. Every process
+    loads the newest row; older rows are pruned (decision 20)."""
+
+    version = models.CharField(max_length=32, unique=True)
+    trained_at = models.DateTimeField()
+    closed_cases = models.PositiveIntegerField(help_text="closed cases learnt from")
+    newest_closed_at = models.DateTimeField(null=True, blank=True)
+    newest_case_id = models.BigIntegerField(default=0)
+    library = models.CharField(max_length=40, help_text="scikit-learn version that pickled it")
+    blob = models.BinaryField()
+
+    objects = TextModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
 
 
 class AttributeType(models.TextChoices):

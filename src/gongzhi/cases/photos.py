@@ -6,8 +6,11 @@ orientation and then encoded anew with no metadata at all (no EXIF, so no GPS,
 no XMP, no ICC profile, no comments), with a small JPEG thumbnail beside it.
 File names are ours (``photo_path``/``thumbnail_path``): a random token.
 
-All photos of one upload are checked and encoded first, then written in one
-transaction; if anything fails, the files already written are deleted again.
+All photos of one upload are checked and encoded first (``prepare_photos``),
+before any transaction or lock: callers do it before they lock the case or the
+case-number counter, so no intake waits behind another's image work. Then the
+encoded bytes are written in one transaction; if anything fails, the files
+already written are deleted again.
 """
 import io
 import secrets
@@ -15,7 +18,7 @@ import warnings
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
@@ -49,7 +52,7 @@ def max_pixels():
     return getattr(settings, "CASE_PHOTO_MAX_PIXELS", DEFAULT_MAX_PIXELS)
 
 
-class _Prepared:
+class PreparedPhoto:
     """A checked photo, encoded and ready to be written."""
 
     def __init__(self, data, extension, thumbnail, width, height):
@@ -158,7 +161,7 @@ def prepare(uploaded_file):
     save_as, extension = FORMATS[fmt]
     try:
         thumbnail = _thumbnail(img)  # first: _encode empties img.info
-        return _Prepared(_encode(img, save_as), extension, thumbnail, img.width, img.height)
+        return PreparedPhoto(_encode(img, save_as), extension, thumbnail, img.width, img.height)
     finally:
         img.close()
 
@@ -183,19 +186,33 @@ def _delete(written):
             pass  # best effort: the original error is the one to report
 
 
-def store_photos(case, files, *, uploaded_by=None, kind=PhotoKind.REPORT):
-    """Store several photos of a case, all or none; a case holds at most MAX_PHOTOS_PER_CASE photos."""
-    files = list(files)
-    if kind not in PhotoKind.values:
-        raise DomainError(_("Unknown photo kind."), code="photo_kind", field="photos")
+def prepare_photos(files):
+    """Check and encode the uploads anew, nothing written: call it before taking any lock.
+
+    Photos prepared already are passed through. Raises DomainError.
+    """
+    files = list(files or ())
     if len(files) > MAX_PHOTOS_PER_CASE:  # cheap refusal before any decoding
         raise _too_many()
-    prepared = [prepare(f) for f in files]  # every file is checked before any is written
+    return [f if isinstance(f, PreparedPhoto) else prepare(f) for f in files]
+
+
+def store_photos(case, files, *, uploaded_by=None, kind=PhotoKind.REPORT):
+    """Store several photos of a case, all or none; a case holds at most MAX_PHOTOS_PER_CASE photos.
+
+    ``files`` are best prepared (``prepare_photos``) before the caller's transaction; uploads
+    not yet prepared are prepared here, before this function's own lock.
+    """
+    if kind not in PhotoKind.values:
+        raise DomainError(_("Unknown photo kind."), code="photo_kind", field="photos")
+    prepared = prepare_photos(files)  # every file is checked before any is written
     written = []
     try:
         with transaction.atomic():
-            # Lock the case so that two uploads at once cannot together pass the limit.
-            locked = Case.objects.select_for_update().get(pk=case.pk)
+            # Lock the case so that two uploads at once cannot together pass the limit
+            # (FOR NO KEY UPDATE on PostgreSQL, as in workflow.perform: inserts that refer
+            # to the case are not held up).
+            locked = Case.objects.select_for_update(no_key=connection.features.has_select_for_no_key_update).get(pk=case.pk)
             if CasePhoto.objects.filter(case=locked).count() + len(prepared) > MAX_PHOTOS_PER_CASE:
                 raise _too_many()
             return [_write(locked, p, uploaded_by=uploaded_by, kind=kind, written=written) for p in prepared]

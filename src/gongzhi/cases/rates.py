@@ -18,6 +18,8 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from gongzhi.core.scoping import under_codes_q
+
 from .models import Case, CaseAgency, RateDimension, RateRollup, Rating
 
 BASICALLY_WEIGHT = 0.9
@@ -78,15 +80,24 @@ def month_bounds(month):
     return start, end
 
 
+ROLLUP_COUNTS = ["total", "responded", "resolved", "satisfied", "basically"]
+
+
 @transaction.atomic
 def refresh_month(month, *, grid_code=None, agency_ids=None):
-    """Recompute the roll-ups of one month: all of them, or only those a case touches."""
+    """Recompute the roll-ups of one month: all of them, or only those a case touches.
+
+    Rows are upserted in place (INSERT ... ON CONFLICT DO UPDATE) and rows whose
+    cases are gone are deleted by key: a reader never sees the month missing, and
+    two refreshes at once cannot collide on the unique key.
+    """
     month = month.replace(day=1)
     start, end = month_bounds(month)
     cases = Case.objects.filter(created_at__gte=start, created_at__lt=end, rating__gt="")
     rows = []
     for dimension, length in UNIT_KEY_LENGTH.items():
-        scoped = cases.filter(grid_code__startswith=grid_code[:length]) if grid_code else cases
+        # A code range on the indexed column (decision 2), never LIKE.
+        scoped = cases.filter(under_codes_q("grid_code", [grid_code[:length]])) if grid_code else cases
         for row in scoped.annotate(key=Substr("grid_code", 1, length)).values("key").annotate(**_counts()).order_by():
             rows.append(RateRollup(month=month, dimension=dimension, **row))
     links = CaseAgency.objects.filter(returned_at__isnull=True, case__created_at__gte=start, case__created_at__lt=end)
@@ -94,12 +105,19 @@ def refresh_month(month, *, grid_code=None, agency_ids=None):
         links = links.filter(agency_id__in=agency_ids)
     for row in links.values("agency_id").annotate(**_counts("case__")).order_by():
         rows.append(RateRollup(month=month, dimension=RateDimension.AGENCY, key=str(row.pop("agency_id")), **row))
-    stale = RateRollup.objects.filter(month=month)
+    rows = [r for r in rows if r.total]
+    existing = RateRollup.objects.filter(month=month)
     if grid_code:
-        keys = [grid_code[:n] for n in UNIT_KEY_LENGTH.values()] + [str(a) for a in (agency_ids or [])]
-        stale = stale.filter(key__in=keys)
-    stale.delete()
-    RateRollup.objects.bulk_create([r for r in rows if r.total])
+        units = Q(dimension__in=list(UNIT_KEY_LENGTH), key__in=[grid_code[:n] for n in UNIT_KEY_LENGTH.values()])
+        existing = existing.filter(units | Q(dimension=RateDimension.AGENCY, key__in=[str(a) for a in agency_ids or []]))
+    fresh = {(r.dimension, r.key) for r in rows}
+    gone = [pk for pk, dimension, key in existing.values_list("pk", "dimension", "key") if (dimension, key) not in fresh]
+    if gone:
+        RateRollup.objects.filter(pk__in=gone).delete()
+    RateRollup.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["month", "dimension", "key"],
+        update_fields=[*ROLLUP_COUNTS, "refreshed_at"],
+    )
 
 
 def refresh_for_case(case):

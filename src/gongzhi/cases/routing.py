@@ -3,20 +3,26 @@
 A text classifier (TF-IDF of jieba words and character 2–3-grams, logistic
 regression) learns the category from the wording of closed and rated cases;
 the agency suggested is the one that most often handled closed cases of that
-category. The model is trained once per process and retrained when the number
-of closed cases or the latest closing time changes.
+category.
+
+The model is fitted by the minute job (``train_step``), never inside a page
+request: when enough cases have closed since the last model (or it is an hour
+old and anything changed), it learns from the latest closed cases (at most
+CASE_ROUTING_MAX_TRAINING_CASES) and is stored for every process
+(``textmodel``, decision 20). The same fitting gives the vectoriser of the
+similar-case search. A page only reads the stored model; it never counts cases.
 
 With too little history nothing is suggested: the category's default agency
 (``default_agency``) applies.
 """
-import threading
-import time
+import math
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from sklearn.linear_model import LogisticRegression
@@ -24,14 +30,28 @@ from sklearn.linear_model import LogisticRegression
 from gongzhi.people.models import Agency, AgencyKind, UtilityType
 from gongzhi.territory.models import CODE_LENGTH, Level
 
+from . import textmodel
 from .models import Case, CaseAgency, Category, Status
 from .similarity import TextFeatures, case_text
 
 CLOSED_STATUSES = (Status.CLOSED, Status.RATED)
 DEFAULT_MIN_CASES = settings.CASE_ROUTING_MIN_CASES  # GONGZHI_CASE_ROUTING_MIN_CASES
 # The most recent closed cases learnt from: enough for the wording of a city, bounded in memory and time.
-MAX_TRAINING_CASES = settings.CASE_ROUTING_MAX_TRAINING_CASES  # GONGZHI_CASE_ROUTING_MAX_TRAINING_CASES
+MAX_TRAINING_CASES = 50_000
+# The most recent cases of any status whose wording the vectoriser also learns (the open ones
+# are what the similar-case search compares).
+VOCABULARY_CASES = 20_000
 DISTRICT_CODE_LENGTH = CODE_LENGTH[Level.DISTRICT]
+# Fitting costs seconds on a big history, so a model is kept until this share more cases have
+# closed, or it is this old and something changed. A small history is refitted at every change.
+RETRAIN_GROWTH = 0.02
+RETRAIN_AFTER_SECONDS = 3600
+SMALL_HISTORY = 1000
+
+
+def _setting(name, default):
+    # Read at call time, so tests and GONGZHI_* settings (settings.py) can change them.
+    return getattr(settings, name, default)
 
 
 def _interpolate(message, params):
@@ -53,38 +73,44 @@ class Suggestion:
 
 @dataclass
 class _Model:
+    """What the minute job fits and stores (pickled: bump textmodel.FORMAT when changing it)."""
+
     features: TextFeatures | None
     classifier: LogisticRegression | None
-    n_cases: int
+    n_cases: int  # closed cases learnt from
     n_categories: int
     # category id -> [agency id], most frequent first
     agencies: dict
-
-
-_lock = threading.Lock()
-_cache = {"key": None, "model": None, "trained_at": 0.0}
 
 
 def _closed_cases():
     return Case.objects.filter(status__in=CLOSED_STATUSES, category__active=True)
 
 
-def _train(n_cases):
-    rows = list(_closed_cases().order_by("-closed_at", "-id")
-                .values_list("title", "description", "category_id", "closed_at")[:MAX_TRAINING_CASES])
-    labels = np.array([r[2] for r in rows])
+def _fit(closed, recent):
+    """Fit the vectoriser on all the texts and the classifier on the closed ones."""
+    texts = {pk: case_text(title, description) for pk, title, description, *_rest in closed}
+    for pk, title, description in recent:
+        texts.setdefault(pk, case_text(title, description))
+    if not texts:
+        return None
+    features = TextFeatures()
+    try:
+        matrix = features.fit_transform(list(texts.values()))
+    except ValueError:  # not a single word in any of them
+        return None
+    labels = np.array([row[3] for row in closed])
     categories = np.unique(labels)
     if len(categories) < 2:
-        return _Model(None, None, n_cases, len(categories), {})
-    features = TextFeatures()
-    x = features.fit_transform([case_text(t, d) for t, d, _c, _at in rows])
+        return _Model(features, None, len(closed), len(categories), {})
+    position = {pk: i for i, pk in enumerate(texts)}
     classifier = LogisticRegression(C=10.0, max_iter=2000)
-    classifier.fit(x, labels)
+    classifier.fit(matrix[[position[row[0]] for row in closed]], labels)
     # Who handled the closed cases of each category within the same window
     # (links returned as a wrong dispatch do not count).
     window = _closed_cases()
-    if rows[-1][3] is not None:
-        window = window.filter(closed_at__gte=rows[-1][3])
+    if closed[-1][4] is not None:
+        window = window.filter(closed_at__gte=closed[-1][4])
     links = (
         CaseAgency.objects.filter(case__in=window, returned_at__isnull=True)
         .values_list("case__category_id", "agency_id")
@@ -95,32 +121,53 @@ def _train(n_cases):
     for category_id, agency_id, n in links:
         counts.setdefault(category_id, Counter())[agency_id] += n
     agencies = {c: [a for a, _n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))] for c, counter in counts.items()}
-    return _Model(features, classifier, n_cases, len(categories), agencies)
+    return _Model(features, classifier, len(closed), len(categories), agencies)
 
 
-# Retraining costs seconds on a big history, so a model is kept until the
-# history has grown by this share, or is this old, whichever comes first.
-RETRAIN_GROWTH = settings.CASE_ROUTING_RETRAIN_GROWTH  # GONGZHI_CASE_ROUTING_RETRAIN_GROWTH
-RETRAIN_AFTER_SECONDS = settings.CASE_ROUTING_RETRAIN_SECONDS  # GONGZHI_CASE_ROUTING_RETRAIN_SECONDS
+def train(now=None):
+    """Fit the model on the latest cases and store it for every process; returns its row, or None
+    when there is no text to learn from. Reads in autocommit and writes one short transaction."""
+    now = now or timezone.now()
+    closed = list(_closed_cases().order_by("-closed_at", "-id")
+                  .values_list("id", "title", "description", "category_id", "closed_at")
+                  [:_setting("CASE_ROUTING_MAX_TRAINING_CASES", MAX_TRAINING_CASES)])
+    recent = list(Case.objects.order_by("-id").values_list("id", "title", "description")
+                  [:_setting("CASE_TEXT_MODEL_VOCABULARY_CASES", VOCABULARY_CASES)])
+    model = _fit(closed, recent)
+    if model is None:
+        return None
+    return textmodel.store(
+        model, trained_at=now, closed_cases=len(closed), newest_closed_at=closed[0][4] if closed else None,
+        newest_case_id=max([row[0] for row in closed] + [row[0] for row in recent]),
+    )
 
 
-def _stale(stamp):
-    if _cache["model"] is None:
+def retrain_due(now=None):
+    """Has enough changed since the stored model to fit a new one? A few bounded, indexed queries."""
+    now = now or timezone.now()
+    last = textmodel.latest()
+    if last is None:
+        return Case.objects.exists()
+    if last.library != textmodel.library():
         return True
-    n_then, trained_at = _cache["key"][0], _cache["trained_at"]
-    if n_then < MAX_TRAINING_CASES and n_then < 1000:
-        return _cache["key"] != (stamp["n"], stamp["last"], stamp["top"])  # small history: always fresh
-    grown = stamp["n"] - n_then >= max(1, n_then * RETRAIN_GROWTH)
-    return grown or time.monotonic() - trained_at > RETRAIN_AFTER_SECONDS
+    newly_closed = _closed_cases()
+    if last.newest_closed_at is not None:
+        newly_closed = newly_closed.filter(closed_at__gt=last.newest_closed_at)
+    if last.closed_cases < SMALL_HISTORY:
+        return newly_closed.exists() or Case.objects.filter(pk__gt=last.newest_case_id).exists()
+    enough = max(1, math.ceil(last.closed_cases * _setting("CASE_ROUTING_RETRAIN_GROWTH", RETRAIN_GROWTH)))
+    if newly_closed[:enough].count() >= enough:  # counts at most ``enough`` rows, by the closed_at index
+        return True
+    old = (now - last.trained_at).total_seconds() >= _setting("CASE_ROUTING_RETRAIN_SECONDS", RETRAIN_AFTER_SECONDS)
+    return old and (newly_closed.exists() or Case.objects.filter(pk__gt=last.newest_case_id).exists())
 
 
-def _model(stamp):
-    with _lock:
-        if _stale(stamp):
-            _cache["model"] = _train(stamp["n"])
-            _cache["key"] = (stamp["n"], stamp["last"], stamp["top"])
-            _cache["trained_at"] = time.monotonic()
-        return _cache["model"]
+def train_step(now):
+    """The minute job's step (cases/apps.py): refit the text model when it is due."""
+    if not retrain_due(now):
+        return {"trained": False}
+    row = train(now)
+    return {"trained": row is not None, "closed_cases": row.closed_cases if row else 0}
 
 
 def _too_little(n):
@@ -135,14 +182,15 @@ def suggest(text, *, min_cases=None, district=None):
 
     ``district`` (any unit) limits the agency to agencies of its district;
     when history names none there, the category's default agency is given.
+    Reads the stored model (textmodel.current): no counting, no fitting here.
     """
     if min_cases is None:
-        min_cases = getattr(settings, "CASE_ROUTING_MIN_CASES", DEFAULT_MIN_CASES)
-    stamp = _closed_cases().aggregate(n=Count("id"), last=Max("closed_at"), top=Max("id"))
-    if stamp["n"] < min_cases:  # nothing worth training
-        return _too_little(stamp["n"])
-    model = _model(stamp)
-    if model.classifier is None:
+        min_cases = _setting("CASE_ROUTING_MIN_CASES", DEFAULT_MIN_CASES)
+    model = textmodel.current()
+    if model is None:  # the minute job has not fitted one yet
+        return Suggestion(category=None, agency=None, confidence=0.0, enough_history=False,
+                          message=_("No routing model has been trained yet; use the category's default."))
+    if model.n_cases < min_cases or model.classifier is None:  # nothing worth suggesting from
         return _too_little(model.n_cases)
     try:
         x = model.features.transform([text or ""])

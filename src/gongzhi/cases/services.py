@@ -1,5 +1,6 @@
 """Intake: every channel (resident page, grid worker form, API) creates cases here."""
 import datetime
+import functools
 
 from django.db import transaction
 from django.db.models import F
@@ -14,7 +15,7 @@ from gongzhi.territory.models import Building
 from gongzhi.territory.identity import normalize_phone
 
 from . import notify
-from .photos import store_photos
+from .photos import prepare_photos, store_photos
 from .models import CASE_SCOPE_ROLES, Case, CaseCounter, Category, Channel, Status, TimelineEntry
 
 
@@ -55,6 +56,22 @@ def building_for_report(user, building_id, *, field="building_id"):
     return building
 
 
+def _photos_before_the_lock(create):
+    """Check and re-encode the photos before ``create`` opens its transaction.
+
+    Decoding and encoding images takes long; inside the transaction it would hold
+    the year's case-number counter (and, on SQLite, the database's write lock), and
+    every other intake would wait behind it. Only writing the encoded bytes and the
+    rows happens inside.
+    """
+    @functools.wraps(create)
+    def create_with_prepared_photos(*args, photos=(), **kwargs):
+        return create(*args, photos=prepare_photos(photos), **kwargs)
+
+    return create_with_prepared_photos
+
+
+@_photos_before_the_lock
 @transaction.atomic
 def create_case(*, title, description, category, channel, recorded_by=None, reporter=None, contact_phone="",
                 lat=None, lng=None, building=None, address="", source_detail="", photos=(), within_scope_of=None, now=None):

@@ -7,27 +7,39 @@ alike (cosine similarity of TF-IDF over jieba words and character 2–3-grams),
 and may merge it into one of them.
 
 Candidates are bounded so that this stays fast in a city with millions of
-cases: open cases of the same street (one indexed range on ``grid_code``),
-reported in the last 90 days, at most 2,000 of the most recent.
+cases, and read by index: the open cases reported in the last 90 days (a) in
+the grids within the duplicate distance of the point, and (b) of the same
+小类 anywhere in the street; at most 2,000 of the most recent of each. Scope
+filters are code equalities and ranges (decision 2), never LIKE.
+
+The wording is compared with the vectoriser the minute job fitted
+(``textmodel``, trained with the routing model): a page only transforms the
+candidates' texts, it never fits. Before the first model exists, only
+nearness and the 小类 count.
 """
 import datetime
 import logging
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import jieba
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
-from scipy.sparse import hstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from gongzhi.core.scoping import minimal_codes, under_codes_q
+from gongzhi.territory.geometry import micro_grids_near
 from gongzhi.territory.models import CODE_LENGTH, Level
 
 jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not ours to log
 
-from .models import OPEN_STATUSES, Case
+from . import textmodel  # noqa: E402
+from .models import CASE_SCOPE_ROLES, OPEN_STATUSES, Case  # noqa: E402
 
 EARTH_RADIUS_M = 6_371_008.8
 STREET_CODE_LENGTH = CODE_LENGTH[Level.STREET]
@@ -90,21 +102,96 @@ class SimilarCase:
     score: float = 0.0  # what the list is sorted by: wording plus closeness
 
 
-def candidates(case, *, user=None, now=None):
-    """The bounded set of open cases a duplicate of ``case`` is looked for in."""
+def _street_ranges(street, user):
+    """The code ranges of ``street`` that ``user`` may see (None: no limit)."""
+    if user is None or user.is_superuser:
+        return [street]
+    scope = minimal_codes(user.scope_codes(CASE_SCOPE_ROLES))
+    if any(street.startswith(code) for code in scope):
+        return [street]
+    return [code for code in scope if code.startswith(street)]
+
+
+def candidates(case, *, user=None, now=None, within_m=None):
+    """The bounded set of open cases a duplicate of ``case`` is looked for in, newest first.
+
+    Two indexed queries: the grids near the case (``case_scope_status_time``) and the
+    same 小类 in the street (``case_open_category``). With ``user``, only what they may
+    see in their territory: a suggestion must not leak another grid's case.
+    """
     code = case.grid_code or (case.grid.code if case.grid_id else "")
-    if len(code) < STREET_CODE_LENGTH:
-        return Case.objects.none()
+    if len(code) < STREET_CODE_LENGTH or (user is not None and not (user.is_authenticated and user.is_active)):
+        return []
+    street = code[:STREET_CODE_LENGTH]
+    ranges = _street_ranges(street, user)
+    if not ranges:
+        return []
+    grids = {code}
+    if case.lat is not None and case.lng is not None:
+        if within_m is None:
+            within_m = getattr(settings, "CASE_DUPLICATE_DISTANCE_M", DEFAULT_DISTANCE_M)
+        grids |= {p.grid_code for p in micro_grids_near(case.lat, case.lng, within_m)}
+    # Same street only, and within the ranges the person sees.
+    grids = sorted(g for g in grids if g.startswith(street) and any(g.startswith(r) for r in ranges))
     since = (now or timezone.now()) - datetime.timedelta(days=CANDIDATE_DAYS)
-    # Only cases the person may see: a suggestion must not leak another grid's case.
-    base = Case.objects.visible_to(user) if user is not None else Case.objects.all()
-    qs = base.filter(
-        grid_code__startswith=code[:STREET_CODE_LENGTH], status__in=OPEN_STATUSES,
-        main_case__isnull=True, created_at__gte=since,
-    )
+    open_recent = Case.objects.filter(status__in=OPEN_STATUSES, main_case__isnull=True, created_at__gte=since)
     if case.pk is not None:
-        qs = qs.exclude(pk=case.pk)
-    return qs.select_related("category__parent", "grid").order_by("-created_at", "-id")[:MAX_CANDIDATES]
+        open_recent = open_recent.exclude(pk=case.pk)
+    open_recent = open_recent.select_related("category__parent", "grid").order_by("-created_at", "-id")
+    found = {}
+    if grids:
+        found.update((c.pk, c) for c in open_recent.filter(grid_code__in=grids)[:MAX_CANDIDATES])
+    if case.category_id is not None:
+        same_kind = open_recent.filter(under_codes_q("grid_code", ranges), category_id=case.category_id)
+        found.update((c.pk, c) for c in same_kind[:MAX_CANDIDATES])
+    return sorted(found.values(), key=lambda c: (c.created_at, c.pk), reverse=True)
+
+
+# Transformed texts of candidates, kept per process: a case's wording does not change, and
+# tokenising (jieba) is most of a search's cost. Keyed by case and text, for one model only.
+VECTOR_CACHE_SIZE = 20_000
+_vectors = OrderedDict()
+_vectors_lock = threading.Lock()
+_vectors_model = {"model": None}
+
+
+def _vectors_of(model, cases):
+    """The TF-IDF rows of ``cases``' texts (unit length), as one sparse matrix."""
+    keys = [(c.pk, case_text(c.title, c.description)) for c in cases]
+    with _vectors_lock:
+        if _vectors_model["model"] is not model:  # a new model: rows of the old one mean nothing
+            _vectors.clear()
+            _vectors_model["model"] = model
+        rows = {k: _vectors.get(k) for k in keys}
+    missing = [k for k, row in rows.items() if row is None]
+    if missing:
+        matrix = model.features.transform([text for _pk, text in missing])
+        for i, k in enumerate(missing):
+            span = slice(matrix.indptr[i], matrix.indptr[i + 1])
+            rows[k] = (matrix.indices[span].copy(), matrix.data[span].copy())
+    with _vectors_lock:
+        if _vectors_model["model"] is model:
+            for k in keys:
+                _vectors[k] = rows[k]
+                _vectors.move_to_end(k)
+            while len(_vectors) > VECTOR_CACHE_SIZE:
+                _vectors.popitem(last=False)
+    indices = [rows[k][0] for k in keys]
+    data = [rows[k][1] for k in keys]
+    indptr = np.cumsum([0] + [len(i) for i in indices])
+    width = len(model.features.words.vocabulary_) + len(model.features.chars.vocabulary_)
+    return csr_matrix((np.concatenate(data) if data else [], np.concatenate(indices) if indices else [], indptr),
+                      shape=(len(keys), width))
+
+
+def _text_scores(case, others):
+    """Cosine similarity of each candidate's wording to the case's, with the stored vectoriser."""
+    model = textmodel.current()
+    if model is None or model.features is None:
+        return np.zeros(len(others))
+    mine = model.features.transform([case_text(case.title, case.description)])
+    theirs = _vectors_of(model, others)
+    return np.clip(np.asarray((theirs @ mine.T).todense()).ravel(), 0.0, 1.0)
 
 
 NEAR_MIN_TEXT_SCORE = 0.15
@@ -114,7 +201,7 @@ def similar_open_cases(case, *, user=None, within_m=None, limit=5, min_text_scor
     """Open cases that may be the same problem as ``case``, best first (at most ``limit``)."""
     if within_m is None:
         within_m = getattr(settings, "CASE_DUPLICATE_DISTANCE_M", DEFAULT_DISTANCE_M)
-    others = list(candidates(case, user=user, now=now))
+    others = candidates(case, user=user, now=now, within_m=within_m)
     if not others:
         return []
     n = len(others)
@@ -136,14 +223,8 @@ def similar_open_cases(case, *, user=None, within_m=None, limit=5, min_text_scor
         near |= same_building
         closeness[same_building] = 1.0
 
-    # Wording: TF-IDF fitted on the candidates and the case, cosine against the case (last row).
-    docs = [case_text(c.title, c.description) for c in others] + [case_text(case.title, case.description)]
-    try:
-        matrix = TextFeatures().fit_transform(docs)
-        text_scores = np.asarray((matrix[:-1] @ matrix[-1].T).todense()).ravel()
-    except ValueError:  # no words at all (e.g. only punctuation)
-        text_scores = np.zeros(n)
-    text_scores = np.clip(text_scores, 0.0, 1.0)
+    # Wording: the stored vectoriser's TF-IDF, cosine against the case.
+    text_scores = _text_scores(case, others)
     alike = text_scores >= min_text_score
 
     # Being near is not enough on its own (a street has many problems): a near

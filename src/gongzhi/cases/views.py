@@ -22,7 +22,7 @@ from . import follow as follow_rules
 from . import rates, routing, services, similarity, workflow
 from .forms import RateForm, RecordForm, ReportForm, category_choices
 from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, PhotoKind, RateDimension, Status
-from .photos import store_photos
+from .photos import prepare_photos, store_photos
 
 LIST_RELATED = ("category__parent", "grid")
 
@@ -110,7 +110,7 @@ INBOX_TABS = {
     "agency": (_("For my agency"), lambda qs, user, now: qs.filter(
         pk__in=CaseAgency.objects.filter(agency_id__in=user.agency_ids(), returned_at__isnull=True, fed_back_at__isnull=True).values("case"),
         status__in=(Status.DISPATCHED, Status.HANDLING, Status.WHISTLED))),
-    "supervised": (_("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, timeline__move__in=("urge", "supervise")).distinct()),
+    "supervised": (_("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, supervised_at__isnull=False)),
     "open": (_("All open"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES)),
 }
 
@@ -123,6 +123,11 @@ def _tabs_for(user):
     if user.has_role(Role.COMMUNITY_SECRETARY, Role.STREET_ADMIN, Role.DISTRICT_ADMIN) or user.is_superuser:
         return ["overdue", "supervised", "new", "open"]
     return []
+
+
+def inbox_cases(user, tab, now):
+    """One inbox tab's cases, unordered (the pager orders them newest first)."""
+    return INBOX_TABS[tab][1](Case.objects.visible_to(user, include_own=False), user, now).select_related(*LIST_RELATED)
 
 
 @login_required
@@ -140,7 +145,8 @@ def inbox(request):
         if found:
             return redirect("cases:detail", number=found.number)
         messages.info(request, _("No case numbered %(number)s in your scope.") % {"number": query})
-    cases = INBOX_TABS[tab][1](Case.objects.visible_to(request.user), request.user, now).select_related(*LIST_RELATED)
+    # The cases the person works on; their own reports are on "my problems" (models.CaseQuerySet.inbox_q).
+    cases = inbox_cases(request.user, tab, now)
     rows, next_cursor = cursor_page(cases, request.GET.get("after"))
     return render(request, "cases/inbox.html", {
         "tabs": [(t, INBOX_TABS[t][0]) for t in tabs], "tab": tab, "cases": rows, "next_cursor": next_cursor, "now": now,
@@ -204,12 +210,14 @@ def move(request, number, name):
             params.update(form.cleaned_data)
         version = request.POST.get("version")
         note = request.POST.get("comment", "") if name in ("rate", "return_visit") else request.POST.get("note", "")
-        # The move and its result photos are one write: both land or neither does.
+        # Result photos are checked and encoded before the case is locked; then the move and
+        # the photos are one write: both land or neither does.
+        photos = prepare_photos(request.FILES.getlist("photos"))
         with transaction.atomic():
             workflow.perform(case.pk, name, request.user, note=note,
                              expected_version=int(version) if version and version.isdigit() else None, **params)
-            if request.FILES.getlist("photos"):
-                store_photos(case, request.FILES.getlist("photos"), uploaded_by=request.user, kind=PhotoKind.RESULT)
+            if photos:
+                store_photos(case, photos, uploaded_by=request.user, kind=PhotoKind.RESULT)
     except workflow.CaseNotFound:
         raise Http404
     except DomainError as error:

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,8 +136,11 @@ def perform(case_id, move_name, actor, *, expected_version=None, note="", now=No
     if move is None or move.actor == "system":
         raise DomainError(_("Unknown move."), code="unknown_move")
     try:
-        # FOR UPDATE: one move at a time per case.
-        case = Case.objects.select_for_update().get(pk=case_id)
+        # One move at a time per case. FOR NO KEY UPDATE on PostgreSQL: it still queues every
+        # other move, but not the inserts that reference the case (timeline entries, notices,
+        # photos, agency links: their foreign-key checks take FOR KEY SHARE, which plain FOR
+        # UPDATE would block). SQLite locks the whole database on write anyway.
+        case = Case.objects.select_for_update(no_key=connection.features.has_select_for_no_key_update).get(pk=case_id)
     except Case.DoesNotExist:
         raise CaseNotFound(_("No such case."), code="not_found")
     if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
@@ -316,8 +319,10 @@ def _reopen(case, actor, now, **unused):
     case.status = S.REGISTERED
 
 
-def _note_only(case, actor, now, **unused):
-    return None
+def _supervise(case, actor, now, **unused):
+    """Urge (催办) or supervise (督办): a note on the timeline, and the time copied to the case
+    so that the supervisors' tab finds it by an index instead of searching the timeline."""
+    case.supervised_at = now
 
 
 APPLY = {
@@ -325,6 +330,6 @@ APPLY = {
     "accept": _accept, "return": _return, "report": _report, "feed_back": _feed_back,
     "verify": _verify, "send_back": _send_back, "close_with_main": _close_with_main, "rate": _rate,
     "return_visit": _return_visit, "reopen": _reopen,
-    "urge": _note_only, "supervise": _note_only,
+    "urge": _supervise, "supervise": _supervise,
 }
 assert set(APPLY) == set(MOVES) - {"register"}, "every move in the table needs its function"

@@ -12,3 +12,16 @@ class TerritoryConfig(GongzhiAppConfig):
     figures = "gongzhi.territory.figures.FIGURES"
     demo_steps = ((10, "gongzhi.territory.demo.build_territory"), (20, "gongzhi.territory.demo.build_estates"))
     menu = "gongzhi.territory.menu.MENU"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from . import geometry
+        from .models import Unit
+        from .signals import unit_codes_changed
+
+        # This process's point locator is dropped as soon as a unit changes here;
+        # other processes notice by their periodic check (geometry.locator).
+        post_save.connect(geometry.forget, sender=Unit, dispatch_uid="territory.locator.saved")
+        post_delete.connect(geometry.forget, sender=Unit, dispatch_uid="territory.locator.deleted")
+        unit_codes_changed.connect(geometry.forget, sender=Unit, dispatch_uid="territory.locator.moved")
