@@ -3,11 +3,15 @@
 Views parse and answer; every change goes through services.create_case or
 workflow.perform, and every read through Case.objects.visible_to(user).
 """
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -168,6 +172,7 @@ def detail(request, number):
         "links": case.agency_links.select_related("agency"),
         "now": timezone.now(),
         "rate_form": RateForm() if "rate" in moves else None,
+        "kept_note": _kept_note(request, case, moves),
     }
     if {"dispatch", "whistle"} & set(moves):
         context["agencies"] = Agency.objects.visible_to(request.user).order_by("kind", "name")
@@ -179,29 +184,85 @@ def detail(request, number):
     return render(request, "cases/detail.html", context)
 
 
-@login_required
+# A note typed into a move's form is kept for this long when the move could not be made
+# (a refusal, or a session that had ended): the case page puts it back in the form.
+KEPT_NOTE_SECONDS = 30 * 60
+MAX_NOTE_LENGTH = 4000
+
+
+def _keep_note(request, number, name, note):
+    """Keep the note in the (server-side) session, never in a URL: it may name people."""
+    note = (note or "")[:MAX_NOTE_LENGTH]
+    if note.strip():
+        request.session["kept_note"] = {"case": number, "move": name, "note": note, "at": int(time.time())}
+
+
+def _kept_note(request, case, moves):
+    """The note kept for this case, once; only for someone who may make that move now."""
+    kept = request.session.get("kept_note")
+    if not kept or kept.get("case") != case.number:
+        return None
+    del request.session["kept_note"]
+    if kept.get("move") not in moves or time.time() - kept.get("at", 0) > KEPT_NOTE_SECONDS:
+        return None
+    return {"move": kept["move"], "note": kept["note"]}
+
+
+def _pk(value):
+    """A primary key typed into a form, or None: a bad one is a wrong choice, not a 404 page."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _move_params(request, case, name):
+    """The move's parameters from the form; a wrong entry is a DomainError shown on the form."""
+    user, post, params = request.user, request.POST, {}
+    if name in ("dispatch", "whistle") and post.get("category"):
+        params["category"] = Category.objects.visible_to(user).filter(pk=_pk(post["category"])).first()
+        if params["category"] is None:
+            raise DomainError(_("Choose an active minor category (小类)."), code="category", field="category")
+    if name == "dispatch":
+        # None lets the workflow say "choose the agency"; an unknown number reads the same.
+        params["agency"] = Agency.objects.visible_to(user).filter(pk=_pk(post.get("agency"))).first()
+    elif name == "whistle":
+        params["agencies"] = list(Agency.objects.visible_to(user).filter(
+            pk__in=[pk for pk in map(_pk, post.getlist("agencies")) if pk is not None]))
+    elif name == "merge":
+        number = post.get("main_case", "").strip()
+        if not number:
+            raise DomainError(_("Choose the main case to merge into."), code="main_required", field="main_case")
+        main = None
+        if len(number) <= 20 and number.isprintable():
+            main = Case.objects.visible_to(user).filter(number=number).first()
+        if main is None:
+            # Out of scope reads exactly like missing.
+            raise DomainError(_("No case numbered %(number)s in your scope."), code="main_missing",
+                              field="main_case", params={"number": number[:20]})
+        params["main_case"] = main
+    elif name == "rate":
+        form = RateForm(post)
+        if not form.is_valid():
+            raise DomainError(_("Choose how satisfied you are and whether it was solved."))
+        params.update(form.cleaned_data)
+    return params
+
+
 @require_POST
 def move(request, number, name):
+    note = request.POST.get("comment", "") if name == "rate" else request.POST.get("note", "")
+    if not request.user.is_authenticated:
+        # Signed out meanwhile (another tab, an expired session): keep the note, and come
+        # back to the case page after signing in (the move's URL takes only POSTs). The
+        # same answer whatever the number, so it tells nothing about the case.
+        _keep_note(request, number, name, note)
+        messages.info(request, _("You were signed out. Sign in again: the note you typed is kept on the case page."))
+        return redirect_to_login(reverse("cases:detail", args=[number]))
     case = _case_for(request, number)
     if name not in workflow.MOVES:
         raise Http404
-    params = {}
     try:
-        if name in ("dispatch", "whistle") and request.POST.get("category"):
-            params["category"] = get_object_or_404(Category.objects.visible_to(request.user), pk=request.POST["category"])
-        if name == "dispatch":
-            params["agency"] = get_object_or_404(Agency.objects.visible_to(request.user), pk=request.POST.get("agency") or 0)
-        elif name == "whistle":
-            params["agencies"] = list(Agency.objects.visible_to(request.user).filter(pk__in=request.POST.getlist("agencies")))
-        elif name == "merge":
-            params["main_case"] = get_object_or_404(Case.objects.visible_to(request.user), number=request.POST.get("main_case", ""))
-        elif name == "rate":
-            form = RateForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Choose how satisfied you are and whether it was solved."))
-            params.update(form.cleaned_data)
+        params = _move_params(request, case, name)
         version = request.POST.get("version")
-        note = request.POST.get("comment", "") if name == "rate" else request.POST.get("note", "")
         # The move and its result photos are one write: both land or neither does.
         with transaction.atomic():
             workflow.perform(case.pk, name, request.user, note=note,
@@ -212,6 +273,7 @@ def move(request, number, name):
         raise Http404
     except DomainError as error:
         messages.error(request, " ".join(str(m) for m in error.messages))
+        _keep_note(request, case.number, name, note)
     else:
         messages.success(request, _("Done: %(move)s.") % {"move": workflow.MOVES[name].label})
     if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
