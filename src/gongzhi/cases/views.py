@@ -205,6 +205,7 @@ def _kept_note(request, case, moves):
     del request.session["kept_note"]
     if kept.get("move") not in moves or time.time() - kept.get("at", 0) > KEPT_NOTE_SECONDS:
         return None
+    messages.info(request, _("The note you typed is back in its form: check it and send it again."))
     return {"move": kept["move"], "note": kept["note"]}
 
 
