@@ -28,9 +28,9 @@ class CategoryAttributeInline(admin.TabularInline):
 class CategoryAdmin(ScopedAdmin):
     """The category tree and its time limits are shared by every district: superusers edit them."""
 
-    list_display = ["code", "name", "parent", "default_agency_kind", "response_hours", "resolve_hours", "active"]
+    list_display = ["code", "name", "name_en", "parent", "default_agency_kind", "response_hours", "resolve_hours", "active"]
     list_filter = ["active", "parent"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]
     edit_roles = frozenset()
     inlines = [CategoryAttributeInline]

@@ -10,7 +10,7 @@ def category_choices():
     """小类 grouped under their 大类, for a <select> with <optgroup>s."""
     groups = {}
     for c in Category.objects.filter(active=True, parent__isnull=False).select_related("parent").order_by("code"):
-        groups.setdefault(c.parent.name, []).append((c.pk, c.name))
+        groups.setdefault(c.parent.local_name, []).append((c.pk, c.local_name))
     return [("", "—")] + list(groups.items())
 
 

@@ -6,6 +6,7 @@ changes ``Case.status``.
 """
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.querysets import ScopedQuerySet
@@ -23,6 +24,8 @@ class Category(models.Model):
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    # Shown to readers of the English pages; empty: they see the Chinese name.
+    name_en = models.CharField(_("English name"), max_length=50, blank=True)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("major category"))
     # For a 小类: the kind of agency it usually goes to, and its time limits.
     default_agency_kind = models.CharField(_("default agency"), max_length=20, blank=True,
@@ -39,7 +42,14 @@ class Category(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+        return f"{self.parent.local_name} / {self.local_name}" if self.parent_id else self.local_name
+
+    @property
+    def local_name(self):
+        """The name in the reader's language (the active one): English if given, else Chinese."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
 
 class Channel(models.TextChoices):

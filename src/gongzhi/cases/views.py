@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.errors import DomainError
@@ -106,15 +107,16 @@ def mine(request):
     return render(request, "cases/mine.html", {"cases": rows, "next_cursor": next_cursor})
 
 
+# Labels are lazy: the table is built once at import, the label is read in each reader's language.
 INBOX_TABS = {
-    "new": (_("New"), lambda qs, user, now: qs.filter(status=Status.REGISTERED)),
-    "verify": (_("To verify"), lambda qs, user, now: qs.filter(status=Status.FED_BACK)),
-    "overdue": (_("Overdue"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, resolve_by__lt=now)),
-    "agency": (_("For my agency"), lambda qs, user, now: qs.filter(
+    "new": (gettext_lazy("New"), lambda qs, user, now: qs.filter(status=Status.REGISTERED)),
+    "verify": (gettext_lazy("To verify"), lambda qs, user, now: qs.filter(status=Status.FED_BACK)),
+    "overdue": (gettext_lazy("Overdue"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, resolve_by__lt=now)),
+    "agency": (gettext_lazy("For my agency"), lambda qs, user, now: qs.filter(
         pk__in=CaseAgency.objects.filter(agency_id__in=user.agency_ids(), returned_at__isnull=True, fed_back_at__isnull=True).values("case"),
         status__in=(Status.DISPATCHED, Status.HANDLING, Status.WHISTLED))),
-    "supervised": (_("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, timeline__move__in=("urge", "supervise")).distinct()),
-    "open": (_("All open"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES)),
+    "supervised": (gettext_lazy("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, timeline__move__in=("urge", "supervise")).distinct()),
+    "open": (gettext_lazy("All open"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES)),
 }
 
 
