@@ -1,6 +1,7 @@
 """Intake: every channel (resident page, grid worker form, API) creates cases here."""
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,7 +13,7 @@ from gongzhi.territory.identity import normalize_phone
 
 from . import notify
 from .photos import store_photos
-from .models import CASE_SCOPE_ROLES, Case, CaseCounter, Category, Channel, Status, TimelineEntry
+from .models import CASE_SCOPE_ROLES, Case, CaseCounter, Category, Channel, Rating, Status, TimelineEntry
 
 
 def next_number(year):
@@ -70,3 +71,10 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
     notify.announce(case.pk, f"case:{case.pk}:entry:{entry.pk}", "register",
                     actor_id=(recorded_by or reporter).pk if (recorded_by or reporter) else None)
     return case
+
+
+def reopen_limit_reached(case, user):
+    """Whether ``user``, the reporter, would reopen this unsatisfying case but the rules forbid
+    it now (reopened CASE_MAX_REOPENS times already): the page then says why 重办 is gone."""
+    return (case.reporter_id is not None and case.reporter_id == user.pk and case.status == Status.RATED
+            and case.rating == Rating.UNSATISFIED and case.reopen_count >= settings.CASE_MAX_REOPENS)

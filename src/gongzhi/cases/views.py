@@ -5,6 +5,7 @@ workflow.perform, and every read through Case.objects.visible_to(user).
 """
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -104,7 +105,7 @@ def record(request):
 def mine(request):
     cases = Case.objects.filter(reporter=request.user).select_related(*LIST_RELATED)
     rows, next_cursor = cursor_page(cases, request.GET.get("after"))
-    return render(request, "cases/mine.html", {"cases": rows, "next_cursor": next_cursor})
+    return render(request, "cases/mine.html", {"cases": rows, "next_cursor": next_cursor, "mine": True})
 
 
 # Labels are lazy: the table is built once at import, the label is read in each reader's language.
@@ -175,6 +176,7 @@ def detail(request, number):
         "now": timezone.now(),
         "rate_form": RateForm() if "rate" in moves else None,
         "kept_note": _kept_note(request, case, moves),
+        "reopen_limit": settings.CASE_MAX_REOPENS if services.reopen_limit_reached(case, request.user) else None,
     }
     if {"dispatch", "whistle"} & set(moves):
         context["agencies"] = Agency.objects.visible_to(request.user).order_by("kind", "name")
