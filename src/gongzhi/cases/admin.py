@@ -3,7 +3,7 @@ from django.contrib import admin
 from gongzhi.core.admin import ScopedAdmin
 from gongzhi.people.models import BACK_OFFICE_ROLES
 
-from .models import Category, CategoryAttribute
+from .models import CaseContactView, Category, CategoryAttribute
 
 
 class CategoryAttributeInline(admin.TabularInline):
@@ -38,3 +38,22 @@ class CategoryAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # cases point at categories; retire one by making it inactive
 
+
+
+@admin.register(CaseContactView)
+class CaseContactViewAdmin(ScopedAdmin):
+    """Who saw which case's contact phone in full, and when: read-only."""
+
+    list_display = ["viewed_at", "user", "case"]
+    fields = ["viewed_at", "user", "case"]
+    readonly_fields = fields
+    list_select_related = ["user", "case"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.querysets import ScopedQuerySet
 from gongzhi.core.scoping import under_codes_q
-from gongzhi.people.models import TERRITORIAL_ROLES, Role
+from gongzhi.people.models import EDITOR_ROLES, TERRITORIAL_ROLES, Role
 
 
 class CategoryQuerySet(ScopedQuerySet):
@@ -201,6 +201,31 @@ class TimelineEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Timeline entries are never deleted.")
+
+
+class CaseContactViewQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        # The log is for those who answer for the grids: community secretaries and above.
+        return under_codes_q("case__grid_code", user.scope_codes(EDITOR_ROLES))
+
+
+class CaseContactView(models.Model):
+    """An audit row written every time someone sees a case's contact phone in full
+    (to call the reporter back). The number itself is never stored here."""
+
+    user = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("viewed by"))
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", verbose_name=_("case"))
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    objects = CaseContactViewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact phone view")
+        verbose_name_plural = _("contact phone views")
+        ordering = ["-viewed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.case.number} · {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
 class CaseCounter(models.Model):

@@ -7,13 +7,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.errors import DomainError
+from gongzhi.core.errors import DomainError, NotFound
+from gongzhi.core.scoping import under_codes_q
+from gongzhi.people.models import TERRITORIAL_ROLES
 from gongzhi.territory.geometry import locate
 from gongzhi.territory.identity import normalize_phone
 
 from . import notify
 from .photos import store_photos
-from .models import CASE_SCOPE_ROLES, Case, CaseCounter, Category, Channel, Rating, Status, TimelineEntry
+from .models import CASE_SCOPE_ROLES, Case, CaseAgency, CaseContactView, CaseCounter, Category, Channel, Rating, Status, TimelineEntry
 
 
 def next_number(year):
@@ -78,3 +80,39 @@ def reopen_limit_reached(case, user):
     it now (reopened CASE_MAX_REOPENS times already): the page then says why 重办 is gone."""
     return (case.reporter_id is not None and case.reporter_id == user.pk and case.status == Status.RATED
             and case.rating == Rating.UNSATISFIED and case.reopen_count >= settings.CASE_MAX_REOPENS)
+
+
+def contact_phone_of(case):
+    """The number to call the reporter back on: the one left with the case, else their account's."""
+    return case.contact_phone or (case.reporter.phone if case.reporter_id else "")
+
+
+def may_call_back(user, case):
+    """Staff who may act on the case: a territorial role over its grid, or an agency still on it.
+
+    Callers must have found ``case`` through Case.objects.visible_to(user).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    mine = Case.objects.filter(pk=case.pk)
+    if mine.filter(under_codes_q("grid_code", user.scope_codes(TERRITORIAL_ROLES))).exists():
+        return True
+    agencies = user.agency_ids()
+    return bool(agencies) and CaseAgency.objects.filter(case=case, agency_id__in=agencies, returned_at__isnull=True).exists()
+
+
+def reveal_contact_phone(user, case):
+    """The reporter's phone in full, for a call back; every view is logged (CaseContactView).
+
+    Raises NotFound when ``user`` may not call back (the page answers 404, as for a missing case)
+    and DomainError when no phone was left.
+    """
+    if not may_call_back(user, case):
+        raise NotFound(_("No such case."), code="not_found")
+    phone = contact_phone_of(case)
+    if not phone:
+        raise DomainError(_("No phone number was left with this case."), code="no_phone")
+    CaseContactView.objects.create(user=user, case=case)
+    return phone

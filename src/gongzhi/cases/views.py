@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongzhi.core.errors import DomainError
+from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.paging import cursor_page
 from gongzhi.core.ratelimit import intake
 from gongzhi.people.models import Agency, Role
@@ -177,6 +177,8 @@ def detail(request, number):
         "rate_form": RateForm() if "rate" in moves else None,
         "kept_note": _kept_note(request, case, moves),
         "reopen_limit": settings.CASE_MAX_REOPENS if services.reopen_limit_reached(case, request.user) else None,
+        "contact_phone": services.contact_phone_of(case),
+        "may_call_back": services.may_call_back(request.user, case),
     }
     if {"dispatch", "whistle"} & set(moves):
         context["agencies"] = Agency.objects.visible_to(request.user).order_by("kind", "name")
@@ -186,6 +188,25 @@ def detail(request, number):
     if "merge" in moves:
         context["similar"] = similarity.similar_open_cases(case, user=request.user)
     return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_POST
+def reveal_contact(request, number):
+    """The reporter's phone in full, to call back (POST, so never a link or in a URL), logged."""
+    case = _case_for(request, number)
+    try:
+        phone = services.reveal_contact_phone(request.user, case)
+    except NotFound:
+        raise Http404
+    except DomainError as error:
+        phone, problem = "", error.text
+    else:
+        problem = ""
+    template = "cases/_contact.html" if request.headers.get("HX-Request") else "cases/contact.html"
+    response = render(request, template, {"case": case, "phone": phone, "problem": problem})
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 # A note typed into a move's form is kept for this long when the move could not be made
