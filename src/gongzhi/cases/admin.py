@@ -1,9 +1,9 @@
 from django.contrib import admin
 
 from gongzhi.core.admin import ScopedAdmin
-from gongzhi.people.models import BACK_OFFICE_ROLES
+from gongzhi.people.models import BACK_OFFICE_ROLES, Role
 
-from .models import CaseContactView, Category, CategoryAttribute
+from .models import CaseContactView, Category, CategoryAttribute, CategoryTimeLimit
 
 
 class CategoryAttributeInline(admin.TabularInline):
@@ -26,7 +26,8 @@ class CategoryAttributeInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(ScopedAdmin):
-    """The category tree and its time limits are shared by every district: superusers edit them."""
+    """The category tree and its default time limits are shared by every district: superusers edit
+    them; a district sets its own limits as CategoryTimeLimit rows (below)."""
 
     list_display = ["code", "name", "name_en", "parent", "default_agency_kind", "response_hours", "resolve_hours", "active"]
     list_filter = ["active", "parent"]
@@ -57,3 +58,14 @@ class CaseContactViewAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CategoryTimeLimit)
+class CategoryTimeLimitAdmin(ScopedAdmin):
+    """A district's own time limits over the shared tree: its district admins keep them."""
+
+    list_display = ["category", "district", "response_hours", "resolve_hours"]
+    # No filter by district: its choices would name every district, not only the admin's own.
+    search_fields = ["category__code", "category__name"]
+    list_select_related = ["category__parent", "district"]
+    view_roles = edit_roles = frozenset({Role.DISTRICT_ADMIN})

@@ -4,6 +4,8 @@ them, and the append-only timeline.
 A case's life is the explicit state table in workflow.py; nothing else
 changes ``Case.status``.
 """
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.querysets import ScopedQuerySet
 from gongzhi.core.scoping import under_codes_q
 from gongzhi.people.models import EDITOR_ROLES, TERRITORIAL_ROLES, Role
+from gongzhi.territory.models import CODE_LENGTH, Level
 
 
 class CategoryQuerySet(ScopedQuerySet):
@@ -50,6 +53,52 @@ class Category(models.Model):
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
+
+
+class CategoryTimeLimitQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        # A district's own limits are kept by that district's admins.
+        return under_codes_q("district__code", user.scope_codes({Role.DISTRICT_ADMIN}))
+
+    def for_grid(self, grid_code):
+        return self.filter(district__code=grid_code[:CODE_LENGTH[Level.DISTRICT]])
+
+
+class CategoryTimeLimit(models.Model):
+    """A district's own time limits for a 小类 of the shared tree (districts want different ones).
+
+    Without a row, the category's own limits apply (``cases.services.time_limits``).
+    """
+
+    district = models.ForeignKey("territory.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("district"),
+                                 limit_choices_to={"level": Level.DISTRICT})
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="time_limits", verbose_name=_("category"),
+                                 limit_choices_to={"parent__isnull": False})
+    response_hours = models.PositiveIntegerField(_("hours to respond"), validators=[MinValueValidator(1)])
+    resolve_hours = models.PositiveIntegerField(_("hours to resolve"), validators=[MinValueValidator(1)])
+
+    objects = CategoryTimeLimitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district time limit")
+        verbose_name_plural = _("district time limits")
+        ordering = ["district__code", "category__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "category"], name="category_time_limit_once_per_district"),
+            models.CheckConstraint(condition=Q(response_hours__gte=1) & Q(resolve_hours__gte=models.F("response_hours")),
+                                   name="category_time_limit_resolve_after_response"),
+        ]
+
+    def __str__(self):
+        return f"{self.district} · {self.category}"
+
+    def clean(self):
+        if self.district_id and self.district.level != Level.DISTRICT:
+            raise ValidationError({"district": _("Choose a district.")})
+        if self.category_id and self.category.parent_id is None:
+            raise ValidationError({"category": _("Choose a minor category (小类).")})
+        if self.response_hours and self.resolve_hours and self.resolve_hours < self.response_hours:
+            raise ValidationError({"resolve_hours": _("The time to resolve cannot be shorter than the time to respond.")})
 
 
 class Channel(models.TextChoices):

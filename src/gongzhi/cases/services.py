@@ -15,7 +15,15 @@ from gongzhi.territory.identity import normalize_phone
 
 from . import notify
 from .photos import store_photos
-from .models import CASE_SCOPE_ROLES, Case, CaseAgency, CaseContactView, CaseCounter, Category, Channel, Rating, Status, TimelineEntry
+from .models import (CASE_SCOPE_ROLES, Case, CaseAgency, CaseContactView, CaseCounter, Category, CategoryTimeLimit, Channel, Rating,
+                     Status, TimelineEntry)
+
+
+def time_limits(category, grid_code):
+    """(response_hours, resolve_hours) for a case of ``category`` at ``grid_code``: the limits its
+    district set for the category (CategoryTimeLimit), else the category's own."""
+    own = CategoryTimeLimit.objects.for_grid(grid_code).filter(category=category).values_list("response_hours", "resolve_hours").first()
+    return own or (category.response_hours, category.resolve_hours)
 
 
 def next_number(year):
@@ -58,13 +66,14 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
         grid_code.startswith(code) for code in within_scope_of.scope_codes(CASE_SCOPE_ROLES)
     ):
         raise DomainError(_("That place is outside your grids."), code="out_of_scope", field="lat")
+    respond_hours, resolve_hours = time_limits(category, grid_code)  # the district's own, if it set them
     case = Case.objects.create(
         number=next_number(timezone.localtime(now).year), title=title[:100], description=description,
         category=category, channel=channel, source_detail=source_detail, status=Status.REGISTERED,
         grid_id=grid_id, micro_grid_id=micro_id, grid_code=grid_code, building=building, lat=lat, lng=lng,
         address=address, reporter=reporter, contact_phone=contact_phone, recorded_by=recorded_by,
-        created_at=now, respond_by=now + datetime.timedelta(hours=category.response_hours),
-        resolve_by=now + datetime.timedelta(hours=category.resolve_hours),
+        created_at=now, respond_by=now + datetime.timedelta(hours=respond_hours),
+        resolve_by=now + datetime.timedelta(hours=resolve_hours),
     )
     entry = TimelineEntry.objects.create(case=case, move="register", actor=recorded_by or reporter, at=now,
                                          status_before="", status_after=case.status, details={"channel": channel})
