@@ -360,6 +360,32 @@ class RateRollup(models.Model):
         indexes = [models.Index(fields=["dimension", "month"], name="rate_rollup_dimension_month")]
 
 
+class AgencyRateRollupQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return under_codes_q("grid_code", user.scope_codes())
+
+
+class AgencyRateRollup(models.Model):
+    """Counts behind an agency's rates for one month and one grid, so that an agency's row can be
+    summed over just the grids a viewer may see (a street admin sees its work in the street only)."""
+
+    month = models.DateField()
+    agency = models.ForeignKey("people.Agency", on_delete=models.CASCADE, related_name="+")
+    grid_code = models.CharField(max_length=15)
+    total = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    objects = AgencyRateRollupQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "agency", "grid_code"], name="agency_rate_rollup_unique")]
+        indexes = [models.Index(fields=["grid_code", "month"], name="agency_rate_rollup_grid_month")]
+
+
 class AttributeType(models.TextChoices):
     """The datatypes of Open311 GeoReport v2 service attributes."""
 

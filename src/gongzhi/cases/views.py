@@ -307,6 +307,9 @@ def move(request, number, name):
     return redirect("cases:detail", number=case.number)
 
 
+CHART_EACH = 10  # the rates chart shows the top and the bottom this many
+
+
 @login_required
 @require_GET
 def rates_page(request):
@@ -320,19 +323,28 @@ def rates_page(request):
         except ValueError:
             month = None
     ranked, overall = rates.visible_ranking(request.user, dimension, month)
+    shown = rates.shown_dimension(request.user, dimension)
     names = _names(dimension, [key for key, _r in ranked])
     rows = [(rank, names.get(key, key), key, r) for rank, key, r in rates.ranks(ranked)]
-    top = [row for row in rows if row[0]][:20]
-    chart = {
-        "names": [name for _rank, name, _key, _r in top],
+    ranked_rows = [row for row in rows if row[0]]
+    # The best and the worst: a top 20 alone would show twenty perfect scores and hide who needs help.
+    if len(ranked_rows) <= 2 * CHART_EACH:
+        groups = [(_("Ranked"), ranked_rows)] if ranked_rows else []
+    else:
+        groups = [(_("Top %(n)s") % {"n": CHART_EACH}, ranked_rows[:CHART_EACH]),
+                  (_("Bottom %(n)s") % {"n": CHART_EACH}, ranked_rows[-CHART_EACH:])]
+    chart = {"groups": [{
+        "label": str(label),
+        "names": [name for _rank, name, _key, _r in group],
         "series": [
-            {"name": str(label), "values": [round(getattr(r, attr), 4) for *_x, r in top]}
-            for label, attr in ((_("Response"), "response_rate"), (_("Solution"), "solution_rate"),
-                                (_("Satisfaction"), "satisfaction_rate"), (_("Composite"), "composite"))
+            {"name": str(series), "values": [round(getattr(r, attr), 4) for *_x, r in group]}
+            for series, attr in ((_("Response"), "response_rate"), (_("Solution"), "solution_rate"),
+                                 (_("Satisfaction"), "satisfaction_rate"), (_("Composite"), "composite"))
         ],
-    }
+    } for label, group in groups]}
     return render(request, "cases/rates.html", {
         "rows": rows, "dimension": dimension, "dimensions": RateDimension.choices, "month": month,
+        "shown_label": RateDimension(shown).label if shown != dimension else None,
         "months": sorted(set(rates.months()) | ({month} if month else set()), reverse=True),
         "overall": overall, "chart": chart, "min_rated": rates.MIN_RATED_TO_RANK,
     })
