@@ -10,7 +10,7 @@ class CasesConfig(GongzhiAppConfig):
     url_prefix = "cases/"
     api_router = "gongzhi.cases.api.router"
     figures = "gongzhi.cases.figures.FIGURES"
-    tick_steps = ("gongzhi.cases.deadlines.run", "gongzhi.cases.rates.refresh_recent")
+    tick_steps = ("gongzhi.cases.deadlines.run", "gongzhi.cases.rates.refresh_recent", "gongzhi.cases.drafts.forget_stale")
     demo_steps = ((60, "gongzhi.cases.demo.build"),)
     menu = "gongzhi.cases.menu.MENU"
     context = "gongzhi.cases.views.page_context"

@@ -316,6 +316,56 @@ class CasePhoto(models.Model):
         ordering = ["uploaded_at", "id"]
 
 
+class ReportDraftQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        # Reached only through the browser session that holds the token (cases.drafts), never listed.
+        return Q(pk__in=[])
+
+
+class ReportDraft(models.Model):
+    """A report form's one-time token: claimed by the submit that files the case (``case``), so a
+    second submit of the same form answers with that case; it also holds the photos kept across
+    a failed submit (DraftPhoto). Forgotten after a day (cases.drafts.forget_stale)."""
+
+    token = models.CharField(max_length=32, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+
+    objects = ReportDraftQuerySet.as_manager()
+
+
+def draft_photo_path(instance, filename):
+    # Names are ours (a random token), outside the cases' folders, never served as media.
+    return f"drafts/{instance.created_at:%Y/%m/%d}/{instance.token}{instance.extension}"
+
+
+def draft_thumbnail_path(instance, filename):
+    return f"drafts/{instance.created_at:%Y/%m/%d}/{instance.token}.thumb.jpg"
+
+
+class DraftPhotoQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q(pk__in=[])  # like its draft: only through the session that sent it
+
+
+class DraftPhoto(models.Model):
+    """A photo already checked and encoded anew (no EXIF), kept for a report form that failed."""
+
+    draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="photos")
+    token = models.CharField(max_length=32, unique=True)
+    extension = models.CharField(max_length=8)
+    image = models.FileField(upload_to=draft_photo_path, max_length=200)
+    thumbnail = models.FileField(upload_to=draft_thumbnail_path, max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+
+    objects = DraftPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
 class Notification(models.Model):
     """An in-app notice; (user, event_key) is unique so each event reaches each person once."""
 

@@ -24,7 +24,7 @@ from gongzhi.core.ratelimit import intake
 from gongzhi.people.models import Agency, Role
 from gongzhi.territory.models import Level, Unit
 
-from . import rates, routing, services, similarity, workflow
+from . import drafts, rates, routing, services, similarity, workflow
 from .forms import RateForm, RecordForm, ReportForm, category_choices
 from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, Notification, PhotoKind, RateDimension, Status
 from .photos import store_photos
@@ -37,35 +37,75 @@ def _add_errors(form, error):
         form.add_error(field if field in form.fields else None, texts)
 
 
+def _intake(request, form_class, template, file_case, **form_kwargs):
+    """The report and record pages: every error at once, photos kept across a failed submit,
+    and a one-time form token so that a double submit files one case (cases.drafts).
+
+    ``file_case(data, photos)`` files the case from the valid form. Returns (case, response):
+    the case filed (now, or by an earlier submit of the same form), else the page to answer.
+    """
+    now = timezone.now()
+    if request.method == "GET":
+        return None, _intake_page(request, template, form_class(**form_kwargs), drafts.new_token(), [])
+    token = drafts.clean_token(request.POST.get("form_token"))
+    filed = drafts.filed_by(token)
+    if filed is not None:  # the same form sent again (a double tap, a reload): the first one's answer
+        return filed, None
+    drafts.drop(request, token, request.POST.getlist("drop_photo"))
+    kept = drafts.kept_photos(request, token)
+    verdict = intake(request, request.user)
+    if not verdict.allowed:
+        # Refused before any work (no photo is decoded): the typed fields come back as they were.
+        unchecked = form_class(initial=request.POST.dict(), **form_kwargs)
+        response = _intake_page(request, template, unchecked, token or drafts.new_token(), kept,
+                                rate_limited=verdict.retry_after, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return None, response
+    form = form_class(request.POST, request.FILES, kept=len(kept), **form_kwargs)
+    if form.is_valid():
+        photos = [drafts.prepared(p) for p in kept] + form.cleaned_data["photos"]
+        try:
+            with transaction.atomic():
+                draft = drafts.claim(token, now) if token else None
+                if draft is not None and draft.case_id:
+                    return draft.case, None  # a twin submit filed it while this one was checked
+                case = file_case(form.cleaned_data, photos)
+                if draft is not None:
+                    drafts.consume(draft, case)
+            return case, None
+        except DomainError as error:
+            _add_errors(form, error)
+    token = token or drafts.new_token()
+    drafts.keep(request, token, form.good_photos, now)
+    return None, _intake_page(request, template, form, token, drafts.kept_photos(request, token))
+
+
+def _intake_page(request, template, form, token, kept, status=200, **extra):
+    context = {"form": form, "form_token": token, "kept_photos": drafts.with_thumbnails(kept), **extra}
+    return render(request, template, context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def report(request):
     """A resident reports a problem on a phone: signed in, or anonymous with a phone number."""
-    form = ReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        verdict = intake(request, request.user)
-        if not verdict.allowed:
-            response = render(request, "cases/report.html", {"form": form, "rate_limited": verdict.retry_after}, status=429)
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = request.user if request.user.is_authenticated else None
-        try:
-            case = services.create_case(
-                title=data["title"], description=data["description"], category=data["category"],
-                channel=Channel.RESIDENT, reporter=user, contact_phone=data["contact_phone"],
-                lat=data["lat"], lng=data["lng"], address=data["address"], photos=data["photos"],
-            )
-        except DomainError as error:
-            _add_errors(form, error)
-        else:
-            if user:
-                messages.success(request, _("Thank you. Your problem is registered as %(number)s.") % {"number": case.number})
-                return redirect("cases:detail", number=case.number)
-            # Post/redirect/get: reloading the thank-you page must not report again.
-            request.session["reported_number"] = case.number
-            return redirect("cases:reported")
-    return render(request, "cases/report.html", {"form": form})
+    user = request.user if request.user.is_authenticated else None
+
+    def file_case(data, photos):
+        return services.create_case(
+            title=data["title"], description=data["description"], category=data["category"],
+            channel=Channel.RESIDENT, reporter=user, contact_phone=data["contact_phone"],
+            lat=data["lat"], lng=data["lng"], address=data["address"], photos=photos,
+        )
+
+    case, response = _intake(request, ReportForm, "cases/report.html", file_case, anonymous=user is None)
+    if case is None:
+        return response
+    if user:
+        messages.success(request, _("Thank you. Your problem is registered as %(number)s.") % {"number": case.number})
+        return redirect("cases:detail", number=case.number)
+    # Post/redirect/get: reloading the thank-you page must not report again.
+    request.session["reported_number"] = case.number
+    return redirect("cases:reported")
 
 
 @require_GET
@@ -82,22 +122,20 @@ def record(request):
     """A grid worker records a problem heard on patrol, at a meeting or from the hotline."""
     if not request.user.has_role(Role.GRID_WORKER, Role.COMMUNITY_SECRETARY):
         raise Http404
-    form = RecordForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.create_case(
-                title=data["title"], description=data["description"], category=data["category"],
-                channel=data["channel"], source_detail=data["source_detail"], recorded_by=request.user,
-                contact_phone=data["contact_phone"], lat=data["lat"], lng=data["lng"], building=data["building"],
-                address=data["address"], photos=data["photos"], within_scope_of=request.user,
-            )
-        except DomainError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Recorded as %(number)s.") % {"number": case.number})
-            return redirect("cases:detail", number=case.number)
-    return render(request, "cases/record.html", {"form": form})
+
+    def file_case(data, photos):
+        return services.create_case(
+            title=data["title"], description=data["description"], category=data["category"],
+            channel=data["channel"], source_detail=data["source_detail"], recorded_by=request.user,
+            contact_phone=data["contact_phone"], lat=data["lat"], lng=data["lng"], building=data["building"],
+            address=data["address"], photos=photos, within_scope_of=request.user,
+        )
+
+    case, response = _intake(request, RecordForm, "cases/record.html", file_case, user=request.user)
+    if case is None:
+        return response
+    messages.success(request, _("Recorded as %(number)s.") % {"number": case.number})
+    return redirect("cases:detail", number=case.number)
 
 
 @login_required
