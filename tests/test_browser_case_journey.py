@@ -23,6 +23,7 @@ def sign_out(page):
     if toggler.is_visible():  # on a phone the menu is folded away
         toggler.click()
         page.wait_for_selector("#nav.collapse.show")  # wait until it has finished unfolding
+    page.click("[data-testid=current-user]")  # the account menu holds "sign out"
     with page.expect_navigation():
         page.click("form[action$='/accounts/logout/'] button")
     page.wait_for_selector("#id_username")

@@ -1,9 +1,9 @@
 from django.contrib import admin
 
 from gongzhi.core.admin import ScopedAdmin
-from gongzhi.people.models import BACK_OFFICE_ROLES
+from gongzhi.people.models import BACK_OFFICE_ROLES, Role
 
-from .models import Category, CategoryAttribute
+from .models import CaseContactView, Category, CategoryAttribute, CategoryTimeLimit
 
 
 class CategoryAttributeInline(admin.TabularInline):
@@ -26,11 +26,12 @@ class CategoryAttributeInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(ScopedAdmin):
-    """The category tree and its time limits are shared by every district: superusers edit them."""
+    """The category tree and its default time limits are shared by every district: superusers edit
+    them; a district sets its own limits as CategoryTimeLimit rows (below)."""
 
-    list_display = ["code", "name", "parent", "default_agency_kind", "response_hours", "resolve_hours", "active"]
+    list_display = ["code", "name", "name_en", "parent", "default_agency_kind", "response_hours", "resolve_hours", "active"]
     list_filter = ["active", "parent"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]
     edit_roles = frozenset()
     inlines = [CategoryAttributeInline]
@@ -38,3 +39,33 @@ class CategoryAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # cases point at categories; retire one by making it inactive
 
+
+
+@admin.register(CaseContactView)
+class CaseContactViewAdmin(ScopedAdmin):
+    """Who saw which case's contact phone in full, and when: read-only."""
+
+    list_display = ["viewed_at", "user", "case"]
+    fields = ["viewed_at", "user", "case"]
+    readonly_fields = fields
+    list_select_related = ["user", "case"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CategoryTimeLimit)
+class CategoryTimeLimitAdmin(ScopedAdmin):
+    """A district's own time limits over the shared tree: its district admins keep them."""
+
+    list_display = ["category", "district", "response_hours", "resolve_hours"]
+    # No filter by district: its choices would name every district, not only the admin's own.
+    search_fields = ["category__code", "category__name"]
+    list_select_related = ["category__parent", "district"]
+    view_roles = edit_roles = frozenset({Role.DISTRICT_ADMIN})

@@ -11,7 +11,8 @@ class CasesConfig(GongzhiAppConfig):
     more_urls = (("open311/v2/", "gongzhi.cases.open311"),)  # Open311 GeoReport v2, the civic standard
     api_router = "gongzhi.cases.api.router"
     figures = "gongzhi.cases.figures.FIGURES"
-    tick_steps = ("gongzhi.cases.deadlines.run", "gongzhi.cases.rates.refresh_recent", "gongzhi.cases.routing.train_step")
+    tick_steps = ("gongzhi.cases.deadlines.run", "gongzhi.cases.rates.refresh_recent", "gongzhi.cases.routing.train_step",
+                  "gongzhi.cases.drafts.forget_stale")
     demo_steps = ((60, "gongzhi.cases.demo.build"),)
     menu = "gongzhi.cases.menu.MENU"
     notices = "gongzhi.cases.notify.MESSAGES"

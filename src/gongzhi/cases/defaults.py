@@ -26,6 +26,23 @@ CATEGORIES = [
     ("99", "其他", [("9901", "其他问题", "", 24, GENERAL)]),
 ]
 
+# English names of the default tree, for readers of the English pages (Category.name_en).
+ENGLISH_NAMES = {
+    "01": "City appearance", "0101": "Rubbish collection", "0102": "Things piled or dumped", "0103": "Green space upkeep",
+    "02": "Facilities", "0201": "Broken fitness equipment", "0202": "Street light out", "0203": "Lift breakdown",
+    "03": "Property management", "0301": "Complaint about property services", "0302": "Repairs to shared parts",
+    "04": "Parking and charging", "0401": "Charging points", "0402": "Illegal parking",
+    "05": "Fire safety", "0501": "Fire lane blocked", "0502": "E-bike charged unsafely",
+    "06": "Water supply", "0601": "No water", "0602": "Leaking water pipe",
+    "07": "Power supply", "0701": "Power cut", "0702": "Unsafe wiring",
+    "08": "Gas supply", "0801": "Gas leak", "0802": "Gas supply cut",
+    "09": "Heating", "0901": "Radiators not warm",
+    "10": "Telecom", "1001": "Network fault",
+    "11": "Public order", "1101": "Public order hazard",
+    "12": "Disputes", "1201": "Dispute between neighbours", "1202": "Dispute with the property company",
+    "13": "Elderly care", "1301": "Help for an elderly person",
+    "99": "Other", "9901": "Other problem",
+}
 
 YES_NO = [{"key": "yes", "name": "是"}, {"key": "no", "name": "否"}]
 
@@ -56,6 +73,23 @@ def install(Category):
     except LookupError:
         return
     install_attributes(Category, CategoryAttribute)
+    install_english_names(Category)
+
+
+def install_english_names(Category):
+    """Give the default categories their English name where it is empty (idempotent).
+
+    A category whose Chinese name an admin has changed keeps an empty English name: the
+    default one might no longer fit. Skipped for a historical model without the field.
+    """
+    if not any(f.name == "name_en" for f in Category._meta.get_fields()):
+        return
+    chinese = {code: name for code, name, _minors in CATEGORIES}
+    chinese.update({m[0]: m[1] for _code, _name, minors in CATEGORIES for m in minors})
+    for category in Category.objects.filter(code__in=list(ENGLISH_NAMES), name_en=""):
+        if category.name == chinese.get(category.code):
+            category.name_en = ENGLISH_NAMES[category.code]
+            category.save(update_fields=["name_en"])
 
 
 def install_attributes(Category, CategoryAttribute):

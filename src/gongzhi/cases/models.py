@@ -8,15 +8,18 @@ import datetime
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.querysets import ScopedQuerySet
 from gongzhi.core.scoping import minimal_codes, under_codes_q
-from gongzhi.people.models import TERRITORIAL_ROLES, Role
+from gongzhi.people.models import EDITOR_ROLES, TERRITORIAL_ROLES, Role
 from gongzhi.territory.models import CODE_LENGTH, Level
 
 GRID_CODE_LENGTH = CODE_LENGTH[Level.GRID]
@@ -32,6 +35,8 @@ class Category(models.Model):
 
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    # Shown to readers of the English pages; empty: they see the Chinese name.
+    name_en = models.CharField(_("English name"), max_length=50, blank=True)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("major category"))
     # For a 小类: the kind of agency it usually goes to, and its time limits.
     default_agency_kind = models.CharField(_("default agency"), max_length=20, blank=True,
@@ -48,7 +53,60 @@ class Category(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+        return f"{self.parent.local_name} / {self.local_name}" if self.parent_id else self.local_name
+
+    @property
+    def local_name(self):
+        """The name in the reader's language (the active one): English if given, else Chinese."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class CategoryTimeLimitQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        # A district's own limits are kept by that district's admins.
+        return under_codes_q("district__code", user.scope_codes({Role.DISTRICT_ADMIN}))
+
+    def for_grid(self, grid_code):
+        return self.filter(district__code=grid_code[:CODE_LENGTH[Level.DISTRICT]])
+
+
+class CategoryTimeLimit(models.Model):
+    """A district's own time limits for a 小类 of the shared tree (districts want different ones).
+
+    Without a row, the category's own limits apply (``cases.services.time_limits``).
+    """
+
+    district = models.ForeignKey("territory.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("district"),
+                                 limit_choices_to={"level": Level.DISTRICT})
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="time_limits", verbose_name=_("category"),
+                                 limit_choices_to={"parent__isnull": False})
+    response_hours = models.PositiveIntegerField(_("hours to respond"), validators=[MinValueValidator(1)])
+    resolve_hours = models.PositiveIntegerField(_("hours to resolve"), validators=[MinValueValidator(1)])
+
+    objects = CategoryTimeLimitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("district time limit")
+        verbose_name_plural = _("district time limits")
+        ordering = ["district__code", "category__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "category"], name="category_time_limit_once_per_district"),
+            models.CheckConstraint(condition=Q(response_hours__gte=1) & Q(resolve_hours__gte=models.F("response_hours")),
+                                   name="category_time_limit_resolve_after_response"),
+        ]
+
+    def __str__(self):
+        return f"{self.district} · {self.category}"
+
+    def clean(self):
+        if self.district_id and self.district.level != Level.DISTRICT:
+            raise ValidationError({"district": _("Choose a district.")})
+        if self.category_id and self.category.parent_id is None:
+            raise ValidationError({"category": _("Choose a minor category (小类).")})
+        if self.response_hours and self.resolve_hours and self.resolve_hours < self.response_hours:
+            raise ValidationError({"resolve_hours": _("The time to resolve cannot be shorter than the time to respond.")})
 
 
 class Channel(models.TextChoices):
@@ -320,6 +378,31 @@ class NobodyQuerySet(ScopedQuerySet):
         return Q(pk__in=[])  # machinery: no person browses it (superusers excepted)
 
 
+class CaseContactViewQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        # The log is for those who answer for the grids: community secretaries and above.
+        return under_codes_q("case__grid_code", user.scope_codes(EDITOR_ROLES))
+
+
+class CaseContactView(models.Model):
+    """An audit row written every time someone sees a case's contact phone in full
+    (to call the reporter back). The number itself is never stored here."""
+
+    user = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("viewed by"))
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", verbose_name=_("case"))
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    objects = CaseContactViewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact phone view")
+        verbose_name_plural = _("contact phone views")
+        ordering = ["-viewed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.case.number} · {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
 class CaseCounter(models.Model):
     """The last number given in a year: case numbers are 2026-000123, gapless per year."""
 
@@ -361,6 +444,56 @@ class CasePhoto(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+
+
+class ReportDraftQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        # Reached only through the browser session that holds the token (cases.drafts), never listed.
+        return Q(pk__in=[])
+
+
+class ReportDraft(models.Model):
+    """A report form's one-time token: claimed by the submit that files the case (``case``), so a
+    second submit of the same form answers with that case; it also holds the photos kept across
+    a failed submit (DraftPhoto). Forgotten after a day (cases.drafts.forget_stale)."""
+
+    token = models.CharField(max_length=32, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+
+    objects = ReportDraftQuerySet.as_manager()
+
+
+def draft_photo_path(instance, filename):
+    # Names are ours (a random token), outside the cases' folders, never served as media.
+    return f"drafts/{instance.created_at:%Y/%m/%d}/{instance.token}{instance.extension}"
+
+
+def draft_thumbnail_path(instance, filename):
+    return f"drafts/{instance.created_at:%Y/%m/%d}/{instance.token}.thumb.jpg"
+
+
+class DraftPhotoQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return Q(pk__in=[])  # like its draft: only through the session that sent it
+
+
+class DraftPhoto(models.Model):
+    """A photo already checked and encoded anew (no EXIF), kept for a report form that failed."""
+
+    draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="photos")
+    token = models.CharField(max_length=32, unique=True)
+    extension = models.CharField(max_length=8)
+    image = models.FileField(upload_to=draft_photo_path, max_length=200)
+    thumbnail = models.FileField(upload_to=draft_thumbnail_path, max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField()
+
+    objects = DraftPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
 
 
 class RateDimension(models.TextChoices):
@@ -425,6 +558,32 @@ class TextModel(models.Model):
 
     class Meta:
         ordering = ["-id"]
+
+
+class AgencyRateRollupQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return under_codes_q("grid_code", user.scope_codes())
+
+
+class AgencyRateRollup(models.Model):
+    """Counts behind an agency's rates for one month and one grid, so that an agency's row can be
+    summed over just the grids a viewer may see (a street admin sees its work in the street only)."""
+
+    month = models.DateField()
+    agency = models.ForeignKey("people.Agency", on_delete=models.CASCADE, related_name="+")
+    grid_code = models.CharField(max_length=15)
+    total = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    basically = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    objects = AgencyRateRollupQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "agency", "grid_code"], name="agency_rate_rollup_unique")]
+        indexes = [models.Index(fields=["grid_code", "month"], name="agency_rate_rollup_grid_month")]
 
 
 class AttributeType(models.TextChoices):

@@ -155,7 +155,12 @@ def _thumbnail(img):
 
 
 def prepare(uploaded_file):
-    """Check one upload and encode it anew; nothing is written. Raises DomainError."""
+    """Check one upload and encode it anew; nothing is written. Raises DomainError.
+
+    A photo prepared already (checked by a form, or kept from a failed submit) is taken as it is.
+    """
+    if isinstance(uploaded_file, PreparedPhoto):
+        return uploaded_file
     data = _read(uploaded_file)
     fmt, img = _decode(data)
     save_as, extension = FORMATS[fmt]

@@ -11,6 +11,8 @@ pages read the roll-ups, never aggregate the case table.
 """
 import datetime
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.db import transaction
@@ -18,9 +20,9 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from gongzhi.core.scoping import under_codes_q
+from gongzhi.core.scoping import minimal_codes, under_codes_q
 
-from .models import Case, CaseAgency, RateDimension, RateRollup, Rating
+from .models import AgencyRateRollup, Case, CaseAgency, RateDimension, RateRollup, Rating
 
 BASICALLY_WEIGHT = 0.9
 # Fewer rated cases than this and a unit is listed but not ranked: one happy
@@ -118,6 +120,34 @@ def refresh_month(month, *, grid_code=None, agency_ids=None):
         rows, update_conflicts=True, unique_fields=["month", "dimension", "key"],
         update_fields=[*ROLLUP_COUNTS, "refreshed_at"],
     )
+    refresh_agency_grids(month, start, end, grid_code=grid_code, agency_ids=agency_ids)
+
+
+COUNT_FIELDS = ["total", "responded", "resolved", "satisfied", "basically"]
+
+
+def refresh_agency_grids(month, start, end, *, grid_code=None, agency_ids=None):
+    """The month's per-(agency, grid) roll-ups: all of them, or one grid's for some agencies.
+
+    Upserted; rows that no longer count anything (a reopened case) are deleted.
+    """
+    links = CaseAgency.objects.filter(returned_at__isnull=True, case__created_at__gte=start, case__created_at__lt=end)
+    existing = AgencyRateRollup.objects.filter(month=month)
+    if grid_code:
+        links, existing = links.filter(case__grid_code=grid_code), existing.filter(grid_code=grid_code)
+    if agency_ids is not None:
+        links, existing = links.filter(agency_id__in=agency_ids), existing.filter(agency_id__in=agency_ids)
+    rows = [
+        AgencyRateRollup(month=month, agency_id=row["agency_id"], grid_code=row["grid"], **{f: row[f] for f in COUNT_FIELDS})
+        for row in links.values("agency_id", grid=F("case__grid_code")).annotate(**_counts("case__")).order_by()
+        if row["total"]
+    ]
+    kept = {(r.agency_id, r.grid_code) for r in rows}
+    gone = [pk for pk, agency, grid in existing.values_list("pk", "agency_id", "grid_code") if (agency, grid) not in kept]
+    if gone:
+        AgencyRateRollup.objects.filter(pk__in=gone).delete()
+    AgencyRateRollup.objects.bulk_create(rows, update_conflicts=True, unique_fields=["month", "agency", "grid_code"],
+                                         update_fields=COUNT_FIELDS + ["refreshed_at"])
 
 
 def refresh_for_case(case):
@@ -183,24 +213,70 @@ def ranks(ranked):
     return rows
 
 
-LEVEL_OF_DIMENSION = {RateDimension.DISTRICT: 1, RateDimension.STREET: 2, RateDimension.COMMUNITY: 3, RateDimension.GRID: 4}
+DIMENSION_OF_LENGTH = {length: dimension for dimension, length in UNIT_KEY_LENGTH.items()}
+GRID_CODE_LENGTH = UNIT_KEY_LENGTH[RateDimension.GRID]
+
+
+def _sum(rows):
+    totals = rows.aggregate(**{f: Sum(f) for f in COUNT_FIELDS})
+    return Rates(**{f: totals[f] or 0 for f in COUNT_FIELDS})
+
+
+def _scope_codes(user):
+    """The viewer's own top units as roll-up keys, or None for a superuser (everything).
+
+    Roll-ups stop at the grid: a scope of micro-grids reads its grids' rates.
+    """
+    if user.is_superuser:
+        return None
+    return minimal_codes(code[:GRID_CODE_LENGTH] for code in user.scope_codes())
+
+
+def shown_dimension(user, dimension):
+    """What a ranking by ``dimension`` is shown by for ``user``: a unit level above the viewer's
+    scope (a street admin asking by district) shows the viewer's own top units instead."""
+    codes = _scope_codes(user)
+    if dimension == RateDimension.AGENCY or not codes:
+        return dimension
+    shallowest = min(len(code) for code in codes)
+    return DIMENSION_OF_LENGTH[shallowest] if UNIT_KEY_LENGTH[dimension] < shallowest else dimension
 
 
 def visible_ranking(user, dimension, month=None):
-    """The ranking of what ``user`` may see, and the rates summed over it.
+    """The ranking of what ``user`` may see, and the rates of their whole scope (the headline).
 
-    Units: those under the user's scope; agencies: those of the districts in it.
+    Every dimension stays inside the viewer's scope: units under it (and, for a level above it,
+    the viewer's own top units rather than a wider unit's figures or zeros); agencies counted
+    over the rated cases of the viewer's grids only. The headline sums the viewer's own top
+    units, so it is the same whichever dimension is shown (an agency row may count a case that
+    several agencies worked on, so agency rows need not add up to it).
     """
-    from gongzhi.people.models import Agency
-    from gongzhi.territory.models import Unit
-
-    if user.is_superuser:
-        keys = None
-    elif dimension == RateDimension.AGENCY:
-        districts = {code[:6] for code in user.scope_codes()}
-        keys = [str(pk) for pk in Agency.objects.filter(district__code__in=districts).values_list("pk", flat=True)]
+    codes = _scope_codes(user)
+    months = {"month": month.replace(day=1)} if month else {}
+    if codes == []:
+        return [], Rates(0, 0, 0, 0, 0)
+    if dimension == RateDimension.AGENCY:
+        rows = AgencyRateRollup.objects.filter(**months)
+        if codes is not None:
+            rows = rows.filter(under_codes_q("grid_code", codes))
+        summed = rows.values("agency_id").annotate(**{f: Sum(f) for f in COUNT_FIELDS}).order_by()
+        ranked = sorted(((str(row["agency_id"]), Rates.of(row)) for row in summed), key=lambda kv: (-kv[1].composite, kv[0]))
+    elif codes is None:
+        ranked = ranking(dimension, month=month)
     else:
-        keys = list(Unit.objects.visible_to(user).filter(level=LEVEL_OF_DIMENSION[dimension]).values_list("code", flat=True))
-    ranked = ranking(dimension, month=month, keys=keys)
-    total = Rates(*(sum(getattr(r, f) for _k, r in ranked) for f in ("total", "responded", "resolved", "satisfied", "basically")))
-    return ranked, total
+        length = UNIT_KEY_LENGTH[dimension]
+        # Per own unit: the units of the asked level under it, or the unit itself when the level is above it.
+        wanted = reduce(or_, (
+            Q(dimension=dimension) & under_codes_q("key", [code]) if len(code) <= length
+            else Q(dimension=DIMENSION_OF_LENGTH[len(code)], key=code)
+            for code in codes
+        ))
+        rows = RateRollup.objects.filter(wanted, **months)
+        summed = rows.values("key").annotate(**{f: Sum(f) for f in COUNT_FIELDS}).order_by()
+        ranked = sorted(((row["key"], Rates.of(row)) for row in summed), key=lambda kv: (-kv[1].composite, kv[0]))
+    if codes is None:
+        headline = overall(month)
+    else:
+        own = reduce(or_, (Q(dimension=DIMENSION_OF_LENGTH[len(code)], key=code) for code in codes))
+        headline = _sum(RateRollup.objects.filter(own, **months))
+    return ranked, headline

@@ -2,21 +2,30 @@
 import datetime
 import functools
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.errors import DomainError
-from gongzhi.core.scoping import user_covers
-from gongzhi.core.scoping import under_codes_q
+from gongzhi.core.errors import DomainError, NotFound
+from gongzhi.core.scoping import under_codes_q, user_covers
+from gongzhi.people.models import TERRITORIAL_ROLES
 from gongzhi.territory.geometry import locate
 from gongzhi.territory.models import Building
 from gongzhi.territory.identity import normalize_phone
 
 from . import notify
 from .photos import prepare_photos, store_photos
-from .models import CASE_SCOPE_ROLES, Case, CaseCounter, Category, Channel, Status, TimelineEntry
+from .models import (CASE_SCOPE_ROLES, Case, CaseAgency, CaseContactView, CaseCounter, Category, CategoryTimeLimit, Channel, Rating,
+                     Status, TimelineEntry)
+
+
+def time_limits(category, grid_code):
+    """(response_hours, resolve_hours) for a case of ``category`` at ``grid_code``: the limits its
+    district set for the category (CategoryTimeLimit), else the category's own."""
+    own = CategoryTimeLimit.objects.for_grid(grid_code).filter(category=category).values_list("response_hours", "resolve_hours").first()
+    return own or (category.response_hours, category.resolve_hours)
 
 
 def next_number(year):
@@ -102,13 +111,14 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
         raise DomainError(_("Place the problem on the map or choose a building."), code="place_required", field="place")
     if within_scope_of is not None and not user_covers(within_scope_of, grid_code, CASE_SCOPE_ROLES):
         raise DomainError(_("That place is outside your grids."), code="out_of_scope", field="lat")
+    respond_hours, resolve_hours = time_limits(category, grid_code)  # the district's own, if it set them
     case = Case.objects.create(
         number=next_number(timezone.localtime(now).year), title=title[:100], description=description,
         category=category, channel=channel, source_detail=source_detail, status=Status.REGISTERED,
         grid_id=grid_id, micro_grid_id=micro_id, grid_code=grid_code, building=building, lat=lat, lng=lng,
         address=address, reporter=reporter, contact_phone=contact_phone, recorded_by=recorded_by,
-        created_at=now, respond_by=now + datetime.timedelta(hours=category.response_hours),
-        resolve_by=now + datetime.timedelta(hours=category.resolve_hours),
+        created_at=now, respond_by=now + datetime.timedelta(hours=respond_hours),
+        resolve_by=now + datetime.timedelta(hours=resolve_hours),
     )
     entry = TimelineEntry.objects.create(case=case, move="register", actor=recorded_by or reporter, at=now,
                                          status_before="", status_after=case.status, details={"channel": channel})
@@ -116,3 +126,46 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
         store_photos(case, photos, uploaded_by=recorded_by or reporter)
     notify.announce(case, entry.pk, "register", actor_id=(recorded_by or reporter).pk if (recorded_by or reporter) else None)
     return case
+
+
+def reopen_limit_reached(case, user):
+    """Whether ``user``, the reporter, would reopen this unsatisfying case but the rules forbid
+    it now (reopened CASE_MAX_REOPENS times already): the page then says why 重办 is gone."""
+    return (case.reporter_id is not None and case.reporter_id == user.pk and case.status == Status.RATED
+            and case.rating == Rating.UNSATISFIED and case.reopen_count >= settings.CASE_MAX_REOPENS)
+
+
+def contact_phone_of(case):
+    """The number to call the reporter back on: the one left with the case, else their account's."""
+    return case.contact_phone or (case.reporter.phone if case.reporter_id else "")
+
+
+def may_call_back(user, case):
+    """Staff who may act on the case: a territorial role over its grid, or an agency still on it.
+
+    Callers must have found ``case`` through Case.objects.visible_to(user).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    mine = Case.objects.filter(pk=case.pk)
+    if mine.filter(under_codes_q("grid_code", user.scope_codes(TERRITORIAL_ROLES))).exists():
+        return True
+    agencies = user.agency_ids()
+    return bool(agencies) and CaseAgency.objects.filter(case=case, agency_id__in=agencies, returned_at__isnull=True).exists()
+
+
+def reveal_contact_phone(user, case):
+    """The reporter's phone in full, for a call back; every view is logged (CaseContactView).
+
+    Raises NotFound when ``user`` may not call back (the page answers 404, as for a missing case)
+    and DomainError when no phone was left.
+    """
+    if not may_call_back(user, case):
+        raise NotFound(_("No such case."), code="not_found")
+    phone = contact_phone_of(case)
+    if not phone:
+        raise DomainError(_("No phone number was left with this case."), code="no_phone")
+    CaseContactView.objects.create(user=user, case=case)
+    return phone

@@ -14,5 +14,6 @@ urlpatterns = [
     path("report/grids.json", views.report_map, name="report-map"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/photos/<str:token>/<str:size>/", views.photo, name="photo"),
+    path("<str:number>/contact/", views.reveal_contact, name="reveal-contact"),
     path("<str:number>/<str:name>/", views.move, name="move"),
 ]

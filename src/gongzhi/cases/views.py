@@ -3,23 +3,29 @@
 Views parse and answer; every change goes through services.create_case or
 workflow.perform, and every read through Case.objects.visible_to(user).
 """
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongzhi.core.errors import DomainError
+from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.paging import cursor_page
 from gongzhi.core.ratelimit import intake
 from gongzhi.people.models import Agency, Role
 from gongzhi.territory.models import Level, Unit
 
+from . import drafts, rates, routing, services, similarity, workflow
 from . import follow as follow_rules
-from . import rates, routing, services, similarity, workflow
 from .forms import RateForm, RecordForm, ReportForm, category_choices
 from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, PhotoKind, RateDimension, Status
 from .photos import prepare_photos, store_photos
@@ -32,35 +38,75 @@ def _add_errors(form, error):
         form.add_error(field if field in form.fields else None, texts)
 
 
+def _intake(request, form_class, template, file_case, **form_kwargs):
+    """The report and record pages: every error at once, photos kept across a failed submit,
+    and a one-time form token so that a double submit files one case (cases.drafts).
+
+    ``file_case(data, photos)`` files the case from the valid form. Returns (case, response):
+    the case filed (now, or by an earlier submit of the same form), else the page to answer.
+    """
+    now = timezone.now()
+    if request.method == "GET":
+        return None, _intake_page(request, template, form_class(**form_kwargs), drafts.new_token(), [])
+    token = drafts.clean_token(request.POST.get("form_token"))
+    filed = drafts.filed_by(token)
+    if filed is not None:  # the same form sent again (a double tap, a reload): the first one's answer
+        return filed, None
+    drafts.drop(request, token, request.POST.getlist("drop_photo"))
+    kept = drafts.kept_photos(request, token)
+    verdict = intake(request, request.user)
+    if not verdict.allowed:
+        # Refused before any work (no photo is decoded): the typed fields come back as they were.
+        unchecked = form_class(initial=request.POST.dict(), **form_kwargs)
+        response = _intake_page(request, template, unchecked, token or drafts.new_token(), kept,
+                                rate_limited=verdict.retry_after, status=429)
+        response["Retry-After"] = str(verdict.retry_after)
+        return None, response
+    form = form_class(request.POST, request.FILES, kept=len(kept), **form_kwargs)
+    if form.is_valid():
+        photos = [drafts.prepared(p) for p in kept] + form.cleaned_data["photos"]
+        try:
+            with transaction.atomic():
+                draft = drafts.claim(token, now) if token else None
+                if draft is not None and draft.case_id:
+                    return draft.case, None  # a twin submit filed it while this one was checked
+                case = file_case(form.cleaned_data, photos)
+                if draft is not None:
+                    drafts.consume(draft, case)
+            return case, None
+        except DomainError as error:
+            _add_errors(form, error)
+    token = token or drafts.new_token()
+    drafts.keep(request, token, form.good_photos, now)
+    return None, _intake_page(request, template, form, token, drafts.kept_photos(request, token))
+
+
+def _intake_page(request, template, form, token, kept, status=200, **extra):
+    context = {"form": form, "form_token": token, "kept_photos": drafts.with_thumbnails(kept), **extra}
+    return render(request, template, context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def report(request):
     """A resident reports a problem on a phone: signed in, or anonymous with a phone number."""
-    form = ReportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        verdict = intake(request, request.user)
-        if not verdict.allowed:
-            response = render(request, "cases/report.html", {"form": form, "rate_limited": verdict.retry_after}, status=429)
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        user = request.user if request.user.is_authenticated else None
-        try:
-            case = services.create_case(
-                title=data["title"], description=data["description"], category=data["category"],
-                channel=Channel.RESIDENT, reporter=user, contact_phone=data["contact_phone"],
-                lat=data["lat"], lng=data["lng"], address=data["address"], photos=data["photos"],
-            )
-        except DomainError as error:
-            _add_errors(form, error)
-        else:
-            if user:
-                messages.success(request, _("Thank you. Your problem is registered as %(number)s.") % {"number": case.number})
-                return redirect("cases:detail", number=case.number)
-            # Post/redirect/get: reloading the thank-you page must not report again.
-            request.session["reported_number"] = case.number
-            return redirect("cases:reported")
-    return render(request, "cases/report.html", {"form": form})
+    user = request.user if request.user.is_authenticated else None
+
+    def file_case(data, photos):
+        return services.create_case(
+            title=data["title"], description=data["description"], category=data["category"],
+            channel=Channel.RESIDENT, reporter=user, contact_phone=data["contact_phone"],
+            lat=data["lat"], lng=data["lng"], address=data["address"], photos=photos,
+        )
+
+    case, response = _intake(request, ReportForm, "cases/report.html", file_case, anonymous=user is None)
+    if case is None:
+        return response
+    if user:
+        messages.success(request, _("Thank you. Your problem is registered as %(number)s.") % {"number": case.number})
+        return redirect("cases:detail", number=case.number)
+    # Post/redirect/get: reloading the thank-you page must not report again.
+    request.session["reported_number"] = case.number
+    return redirect("cases:reported")
 
 
 @require_GET
@@ -77,22 +123,20 @@ def record(request):
     """A grid worker records a problem heard on patrol, at a meeting or from the hotline."""
     if not request.user.has_role(Role.GRID_WORKER, Role.COMMUNITY_SECRETARY):
         raise Http404
-    form = RecordForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.create_case(
-                title=data["title"], description=data["description"], category=data["category"],
-                channel=data["channel"], source_detail=data["source_detail"], recorded_by=request.user,
-                contact_phone=data["contact_phone"], lat=data["lat"], lng=data["lng"], building=data["building"],
-                address=data["address"], photos=data["photos"], within_scope_of=request.user,
-            )
-        except DomainError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Recorded as %(number)s.") % {"number": case.number})
-            return redirect("cases:detail", number=case.number)
-    return render(request, "cases/record.html", {"form": form})
+
+    def file_case(data, photos):
+        return services.create_case(
+            title=data["title"], description=data["description"], category=data["category"],
+            channel=data["channel"], source_detail=data["source_detail"], recorded_by=request.user,
+            contact_phone=data["contact_phone"], lat=data["lat"], lng=data["lng"], building=data["building"],
+            address=data["address"], photos=photos, within_scope_of=request.user,
+        )
+
+    case, response = _intake(request, RecordForm, "cases/record.html", file_case, user=request.user)
+    if case is None:
+        return response
+    messages.success(request, _("Recorded as %(number)s.") % {"number": case.number})
+    return redirect("cases:detail", number=case.number)
 
 
 @login_required
@@ -100,18 +144,19 @@ def record(request):
 def mine(request):
     cases = Case.objects.filter(reporter=request.user).select_related(*LIST_RELATED)
     rows, next_cursor = cursor_page(cases, request.GET.get("after"))
-    return render(request, "cases/mine.html", {"cases": rows, "next_cursor": next_cursor})
+    return render(request, "cases/mine.html", {"cases": rows, "next_cursor": next_cursor, "mine": True})
 
 
+# Labels are lazy: the table is built once at import, the label is read in each reader's language.
 INBOX_TABS = {
-    "new": (_("New"), lambda qs, user, now: qs.filter(status=Status.REGISTERED)),
-    "verify": (_("To verify"), lambda qs, user, now: qs.filter(status=Status.FED_BACK)),
-    "overdue": (_("Overdue"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, resolve_by__lt=now)),
-    "agency": (_("For my agency"), lambda qs, user, now: qs.filter(
+    "new": (gettext_lazy("New"), lambda qs, user, now: qs.filter(status=Status.REGISTERED)),
+    "verify": (gettext_lazy("To verify"), lambda qs, user, now: qs.filter(status=Status.FED_BACK)),
+    "overdue": (gettext_lazy("Overdue"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, resolve_by__lt=now)),
+    "agency": (gettext_lazy("For my agency"), lambda qs, user, now: qs.filter(
         pk__in=CaseAgency.objects.filter(agency_id__in=user.agency_ids(), returned_at__isnull=True, fed_back_at__isnull=True).values("case"),
         status__in=(Status.DISPATCHED, Status.HANDLING, Status.WHISTLED))),
-    "supervised": (_("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, supervised_at__isnull=False)),
-    "open": (_("All open"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES)),
+    "supervised": (gettext_lazy("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, supervised_at__isnull=False)),
+    "open": (gettext_lazy("All open"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES)),
 }
 
 
@@ -176,6 +221,10 @@ def detail(request, number):
         "links": case.agency_links.filter(round=case.reopen_count).select_related("agency"),
         "now": timezone.now(),
         "rate_form": RateForm() if {"rate", "return_visit"} & set(moves) else None,
+        "kept_note": _kept_note(request, case, moves),
+        "reopen_limit": settings.CASE_MAX_REOPENS if services.reopen_limit_reached(case, request.user) else None,
+        "contact_phone": services.contact_phone_of(case),
+        "may_call_back": services.may_call_back(request.user, case),
     }
     if {"dispatch", "whistle"} & set(moves):
         context["agencies"] = Agency.objects.visible_to(request.user).order_by("kind", "name")
@@ -189,27 +238,103 @@ def detail(request, number):
 
 @login_required
 @require_POST
+def reveal_contact(request, number):
+    """The reporter's phone in full, to call back (POST, so never a link or in a URL), logged."""
+    case = _case_for(request, number)
+    try:
+        phone = services.reveal_contact_phone(request.user, case)
+    except NotFound:
+        raise Http404
+    except DomainError as error:
+        phone, problem = "", error.text
+    else:
+        problem = ""
+    template = "cases/_contact.html" if request.headers.get("HX-Request") else "cases/contact.html"
+    response = render(request, template, {"case": case, "phone": phone, "problem": problem})
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+# A note typed into a move's form is kept for this long when the move could not be made
+# (a refusal, or a session that had ended): the case page puts it back in the form.
+KEPT_NOTE_SECONDS = 30 * 60
+MAX_NOTE_LENGTH = 4000
+
+
+def _keep_note(request, number, name, note):
+    """Keep the note in the (server-side) session, never in a URL: it may name people."""
+    note = (note or "")[:MAX_NOTE_LENGTH]
+    if note.strip():
+        request.session["kept_note"] = {"case": number, "move": name, "note": note, "at": int(time.time())}
+
+
+def _kept_note(request, case, moves):
+    """The note kept for this case, once; only for someone who may make that move now."""
+    kept = request.session.get("kept_note")
+    if not kept or kept.get("case") != case.number:
+        return None
+    del request.session["kept_note"]
+    if kept.get("move") not in moves or time.time() - kept.get("at", 0) > KEPT_NOTE_SECONDS:
+        return None
+    messages.info(request, _("The note you typed is back in its form: check it and send it again."))
+    return {"move": kept["move"], "note": kept["note"]}
+
+
+def _pk(value):
+    """A primary key typed into a form, or None: a bad one is a wrong choice, not a 404 page."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _move_params(request, case, name):
+    """The move's parameters from the form; a wrong entry is a DomainError shown on the form."""
+    user, post, params = request.user, request.POST, {}
+    if name in ("dispatch", "whistle") and post.get("category"):
+        params["category"] = Category.objects.visible_to(user).filter(pk=_pk(post["category"])).first()
+        if params["category"] is None:
+            raise DomainError(_("Choose an active minor category (小类)."), code="category", field="category")
+    if name == "dispatch":
+        # None lets the workflow say "choose the agency"; an unknown number reads the same.
+        params["agency"] = Agency.objects.visible_to(user).filter(pk=_pk(post.get("agency"))).first()
+    elif name == "whistle":
+        params["agencies"] = list(Agency.objects.visible_to(user).filter(
+            pk__in=[pk for pk in map(_pk, post.getlist("agencies")) if pk is not None]))
+    elif name == "merge":
+        number = post.get("main_case", "").strip()
+        if not number:
+            raise DomainError(_("Choose the main case to merge into."), code="main_required", field="main_case")
+        main = None
+        if len(number) <= 20 and number.isprintable():
+            main = Case.objects.visible_to(user).filter(number=number).first()
+        if main is None:
+            # Out of scope reads exactly like missing.
+            raise DomainError(_("No case numbered %(number)s in your scope."), code="main_missing",
+                              field="main_case", params={"number": number[:20]})
+        params["main_case"] = main
+    elif name in ("rate", "return_visit"):
+        form = RateForm(post)
+        if not form.is_valid():
+            raise DomainError(_("Choose how satisfied you are and whether it was solved."))
+        params.update(form.cleaned_data)
+    return params
+
+
+@require_POST
 def move(request, number, name):
+    note = request.POST.get("comment", "") if name in ("rate", "return_visit") else request.POST.get("note", "")
+    if not request.user.is_authenticated:
+        # Signed out meanwhile (another tab, an expired session): keep the note, and come
+        # back to the case page after signing in (the move's URL takes only POSTs). The
+        # same answer whatever the number, so it tells nothing about the case.
+        _keep_note(request, number, name, note)
+        messages.info(request, _("You were signed out. Sign in again: the note you typed is kept on the case page."))
+        return redirect_to_login(reverse("cases:detail", args=[number]))
     case = _case_for(request, number)
     if name not in workflow.MOVES:
         raise Http404
-    params = {}
     try:
-        if name in ("dispatch", "whistle") and request.POST.get("category"):
-            params["category"] = get_object_or_404(Category.objects.visible_to(request.user), pk=request.POST["category"])
-        if name == "dispatch":
-            params["agency"] = get_object_or_404(Agency.objects.visible_to(request.user), pk=request.POST.get("agency") or 0)
-        elif name == "whistle":
-            params["agencies"] = list(Agency.objects.visible_to(request.user).filter(pk__in=request.POST.getlist("agencies")))
-        elif name == "merge":
-            params["main_case"] = get_object_or_404(Case.objects.visible_to(request.user), number=request.POST.get("main_case", ""))
-        elif name in ("rate", "return_visit"):
-            form = RateForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Choose how satisfied you are and whether it was solved."))
-            params.update(form.cleaned_data)
+        params = _move_params(request, case, name)
         version = request.POST.get("version")
-        note = request.POST.get("comment", "") if name in ("rate", "return_visit") else request.POST.get("note", "")
         # Result photos are checked and encoded before the case is locked; then the move and
         # the photos are one write: both land or neither does.
         photos = prepare_photos(request.FILES.getlist("photos"))
@@ -222,11 +347,15 @@ def move(request, number, name):
         raise Http404
     except DomainError as error:
         messages.error(request, " ".join(str(m) for m in error.messages))
+        _keep_note(request, case.number, name, note)
     else:
         messages.success(request, _("Done: %(move)s.") % {"move": workflow.MOVES[name].label})
     if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
         return redirect("cases:inbox")
     return redirect("cases:detail", number=case.number)
+
+
+CHART_EACH = 10  # the rates chart shows the top and the bottom this many
 
 
 @login_required
@@ -242,19 +371,28 @@ def rates_page(request):
         except ValueError:
             month = None
     ranked, overall = rates.visible_ranking(request.user, dimension, month)
+    shown = rates.shown_dimension(request.user, dimension)
     names = _names(dimension, [key for key, _r in ranked])
     rows = [(rank, names.get(key, key), key, r) for rank, key, r in rates.ranks(ranked)]
-    top = [row for row in rows if row[0]][:20]
-    chart = {
-        "names": [name for _rank, name, _key, _r in top],
+    ranked_rows = [row for row in rows if row[0]]
+    # The best and the worst: a top 20 alone would show twenty perfect scores and hide who needs help.
+    if len(ranked_rows) <= 2 * CHART_EACH:
+        groups = [(_("Ranked"), ranked_rows)] if ranked_rows else []
+    else:
+        groups = [(_("Top %(n)s") % {"n": CHART_EACH}, ranked_rows[:CHART_EACH]),
+                  (_("Bottom %(n)s") % {"n": CHART_EACH}, ranked_rows[-CHART_EACH:])]
+    chart = {"groups": [{
+        "label": str(label),
+        "names": [name for _rank, name, _key, _r in group],
         "series": [
-            {"name": str(label), "values": [round(getattr(r, attr), 4) for *_x, r in top]}
-            for label, attr in ((_("Response"), "response_rate"), (_("Solution"), "solution_rate"),
-                                (_("Satisfaction"), "satisfaction_rate"), (_("Composite"), "composite"))
+            {"name": str(series), "values": [round(getattr(r, attr), 4) for *_x, r in group]}
+            for series, attr in ((_("Response"), "response_rate"), (_("Solution"), "solution_rate"),
+                                 (_("Satisfaction"), "satisfaction_rate"), (_("Composite"), "composite"))
         ],
-    }
+    } for label, group in groups]}
     return render(request, "cases/rates.html", {
         "rows": rows, "dimension": dimension, "dimensions": RateDimension.choices, "month": month,
+        "shown_label": RateDimension(shown).label if shown != dimension else None,
         "months": sorted(set(rates.months()) | ({month} if month else set()), reverse=True),
         "overall": overall, "chart": chart, "min_rated": rates.MIN_RATED_TO_RANK,
     })

@@ -20,7 +20,7 @@ from gongzhi.core.errors import Conflict, DomainError, NotFound
 from gongzhi.core.scoping import user_covers
 from gongzhi.people.models import TERRITORIAL_ROLES, Agency, Role
 
-from . import notify
+from . import notify, services
 from .models import OPEN_STATUSES, Case, CaseAgency, CaseRating, Rating, Status, TimelineEntry
 
 GRID = frozenset({Role.GRID_WORKER})
@@ -201,8 +201,8 @@ def _recategorize(case, category):
         raise DomainError(_("Choose an active minor category (小类)."), code="category", field="category")
     before = case.category_id
     case.category = category
-    case.respond_by = case.created_at + datetime.timedelta(hours=category.response_hours)
-    case.resolve_by = case.created_at + datetime.timedelta(hours=category.resolve_hours)
+    respond_hours, resolve_hours = services.time_limits(category, case.grid_code)  # the district's own, if it set them
+    case.respond_by, case.resolve_by = (case.created_at + datetime.timedelta(hours=h) for h in (respond_hours, resolve_hours))
     return {"category_before": before, "category": category.pk}
 
 
@@ -312,8 +312,8 @@ def _reopen(case, actor, now, **unused):
     case.reopen_count += 1
     case.closed_at = None
     # The reopened case gets its time again, counted from now.
-    case.respond_by = now + datetime.timedelta(hours=case.category.response_hours)
-    case.resolve_by = now + datetime.timedelta(hours=case.category.resolve_hours)
+    respond_hours, resolve_hours = services.time_limits(case.category, case.grid_code)
+    case.respond_by, case.resolve_by = (now + datetime.timedelta(hours=h) for h in (respond_hours, resolve_hours))
     # A reopened case leaves the rates until it is rated again.
     case.rating, case.rating_solved, case.rated_at = "", None, None
     case.status = S.REGISTERED

@@ -52,7 +52,7 @@ def organization_out(o):
             "secretary_id": o.secretary_id, "member_count": o.member_count, "is_working": o.is_working}
 
 
-@router.get("/organizations", response=answers(OrganizationPage), summary="Party organizations, with the really-working rule")
+@router.get("/organizations", response=answers(OrganizationPage), summary="Party organizations, with the functioning rule")
 def list_organizations(request, kind: str = "", unit: str = "", after: str = "", limit: int = 50):
     orgs = PartyOrganization.objects.visible_to(request.auth).with_working().select_related("unit")
     if kind:

@@ -1,5 +1,5 @@
 """The demo world's party organizations: working committees, community committees, 121 grid
-branches (all really working), 265 building party groups with their central households, members,
+branches (all functioning), 265 building party groups with their central households, members,
 a year of organization life, pioneer posts, 912 in-service members registered (双报到), and 466
 party-building instructors."""
 import datetime

@@ -7,7 +7,7 @@ from .models import DualReport, Employment, InstructorAssignment, OrganizationKi
 
 FIGURES = [
     Figure("grid_party_branches", _("Grid party branches"), lambda: PartyOrganization.objects.grid_branches().count()),
-    Figure("grid_party_branches_working", _("Grid party branches really working"),
+    Figure("grid_party_branches_working", _("Grid party branches functioning"),
            lambda: PartyOrganization.objects.grid_branches().with_working().filter(is_working=True).count()),
     Figure("building_party_groups", _("Building party groups"),
            lambda: PartyOrganization.objects.filter(kind=OrganizationKind.GROUP, building__isnull=False).count()),

@@ -18,7 +18,7 @@ from gongzhi.core.querysets import ScopedQuerySet
 from gongzhi.core.scoping import under_codes_q
 from gongzhi.people.models import PARTY_ROLES
 
-# A branch is "really working" (实体化运行) when, on the day asked about, it
+# A branch is "functioning" (实体化运行) when, on the day asked about, it
 # has a secretary, at least this many members, and a meeting or activity
 # recorded within this many days. Computed from records, never stored.
 WORKING_MIN_MEMBERS = 3
