@@ -128,11 +128,20 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
     return case
 
 
+def reopen_refusal(case):
+    """Why this case cannot be reopened now, or None: the one reopen rule (GONGZHI_CASE_MAX_REOPENS)."""
+    if case.rating != Rating.UNSATISFIED:
+        return _("Only a case rated unsatisfied can be reopened.")
+    if case.reopen_count >= settings.CASE_MAX_REOPENS:
+        return _("This case has been reopened as often as the rules allow (%(n)d).") % {"n": settings.CASE_MAX_REOPENS}
+    return None
+
+
 def reopen_limit_reached(case, user):
     """Whether ``user``, the reporter, would reopen this unsatisfying case but the rules forbid
     it now (reopened CASE_MAX_REOPENS times already): the page then says why 重办 is gone."""
     return (case.reporter_id is not None and case.reporter_id == user.pk and case.status == Status.RATED
-            and case.rating == Rating.UNSATISFIED and case.reopen_count >= settings.CASE_MAX_REOPENS)
+            and case.rating == Rating.UNSATISFIED and reopen_refusal(case) is not None)
 
 
 def contact_phone_of(case):

@@ -79,13 +79,8 @@ MOVES = {
 }
 
 
-def reopen_refusal(case):
-    """Why this case cannot be reopened now, or None: the one reopen rule (GONGZHI_CASE_MAX_REOPENS)."""
-    if case.rating != Rating.UNSATISFIED:
-        return _("Only a case rated unsatisfied can be reopened.")
-    if case.reopen_count >= settings.CASE_MAX_REOPENS:
-        return _("This case has been reopened as often as the rules allow (%(n)d).") % {"n": settings.CASE_MAX_REOPENS}
-    return None
+# The one reopen rule lives with the other rules (services.reopen_refusal).
+reopen_refusal = services.reopen_refusal
 
 
 # Conditions beyond the status that a move needs; perform() checks them too, with a message.
