@@ -203,6 +203,10 @@ if len(CASE_RATE_WEIGHTS) != 3 or abs(sum(CASE_RATE_WEIGHTS) - 1) > 1e-9:
 # Intake rate limits ("count/second|minute|hour|day"): anonymous by address, signed-in by account.
 INTAKE_RATE_ANONYMOUS = env("INTAKE_RATE_ANONYMOUS", "20/hour")
 INTAKE_RATE_TOKEN = env("INTAKE_RATE_TOKEN", "600/hour")
+# How long an Idempotency-Key is remembered (hours); older records are deleted by the tick.
+IDEMPOTENCY_HOURS = int(env("IDEMPOTENCY_HOURS", "24")) if env("IDEMPOTENCY_HOURS", "24").strip().isdecimal() else 0
+if not 1 <= IDEMPOTENCY_HOURS <= 24 * 365:
+    raise ImproperlyConfigured("GONGZHI_IDEMPOTENCY_HOURS must be a whole number of hours from 1 to 8760")
 # Duplicate suggestions: open cases within this many metres.
 CASE_DUPLICATE_DISTANCE_M = int(env("CASE_DUPLICATE_DISTANCE_M", "200"))
 

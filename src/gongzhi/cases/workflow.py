@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import Conflict, DomainError, NotFound
+from gongzhi.core.text import LONG_TEXT, clean_field, clean_text
 from gongzhi.people.models import Agency, Role
 
 from . import notify, rates
@@ -111,7 +112,10 @@ def perform(case_id, move_name, actor, *, expected_version=None, note="", now=No
         )
     if not _actor_may(move, case, actor):
         raise DomainError(_("Your role does not allow “%(move)s” on this case."), params={"move": move.label}, code="forbidden")
-    note = (note or "").strip()
+    # Free text is checked before anything is written (core.text); a rating keeps its comment (or the note) as CaseRating.comment.
+    note = clean_text(note, field="note", label=_("note"), max_length=LONG_TEXT, multiline=True)
+    if move_name == "rate":
+        params["comment"] = clean_field(CaseRating, "comment", params.get("comment") or note)
     if move.needs_note and not note:
         raise DomainError(_("Please say why or what was done."), code="note_required", field="note")
     now = now or timezone.now()
