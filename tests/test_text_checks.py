@@ -120,3 +120,9 @@ def test_a_search_with_a_nul_answers_the_page_with_a_message(client, cw, path):
     page = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert "control character (U+0000)" in page.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/cases/%00/", "/territory/units/%00/", "/cases/2026-%00/"])
+def test_a_page_path_with_a_nul_is_not_found(client, cw, path):
+    client.login(username=cw.secretary.username, password=PASSWORD)
+    assert client.get(path).status_code == 404
