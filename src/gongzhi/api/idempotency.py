@@ -2,7 +2,7 @@
 
 A hotline system that retries after a timeout must not file a case twice. The
 first request with a key stores its answer; a retry with the same key and the
-same body gets that answer again (docs/decisions.md 17 and 24):
+same body gets that answer again (docs/decisions.md 17 and 29):
 
 - the key is at most 100 characters; a longer one is refused (400), never cut,
   so that two different keys cannot become one;
