@@ -126,3 +126,23 @@ def test_a_search_with_a_nul_answers_the_page_with_a_message(client, cw, path):
 def test_a_page_path_with_a_nul_is_not_found(client, cw, path):
     client.login(username=cw.secretary.username, password=PASSWORD)
     assert client.get(path).status_code == 404
+
+
+def test_a_view_that_checks_its_own_input_answers_a_nul_path_itself(rf):
+    from django.http import Http404, HttpResponse
+
+    from gongzhi.core.middleware import UnstorablePathMiddleware
+
+    guard = UnstorablePathMiddleware(lambda request: HttpResponse())
+    request = rf.get("/open311/v2/requests/2026-\x00.json")
+
+    def plain_view(request):
+        return HttpResponse()
+
+    def own_format_view(request):
+        return HttpResponse()
+
+    own_format_view.checks_its_input = True
+    with pytest.raises(Http404):
+        guard.process_view(request, plain_view, (), {})
+    assert guard.process_view(request, own_format_view, (), {}) is None
