@@ -46,9 +46,9 @@ def lifetime():
     return datetime.timedelta(hours=settings.IDEMPOTENCY_HOURS)
 
 
-def key_of(request):
-    """The request's Idempotency-Key, checked, or "" when it has none."""
-    return clean_text(request.headers.get(HEADER), field=HEADER, label=HEADER, max_length=KEY_MAX_LENGTH)
+def clean_key(value):
+    """The Idempotency-Key header's value, checked, or "" when there is none."""
+    return clean_text(value, field=HEADER, label=HEADER, max_length=KEY_MAX_LENGTH)
 
 
 def fingerprint(payload):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Header, Router, Schema, Status
 from pydantic import Field, StrictBool
 
 from gongzhi.api import idempotency
@@ -217,9 +217,11 @@ CREATE_CASE = "POST /cases"  # the endpoint's name in IdempotencyRecord
                          "answers with the first request's case instead of filing another, for "
                          "GONGZHI_IDEMPOTENCY_HOURS (default 24) hours. The same key with a different body is "
                          "refused with 422; a longer key with 400.")
-def create_case(request, payload: CaseIn):
+def create_case(request, payload: CaseIn, idempotency_key: Optional[str] = Header(
+        None, alias=idempotency.HEADER, max_length=idempotency.KEY_MAX_LENGTH,
+        description="Any string of at most 100 characters, new for each new case (e.g. a UUID).")):
     user = request.auth
-    key = idempotency.key_of(request)
+    key = idempotency.clean_key(idempotency_key)
     request_hash = idempotency.fingerprint(payload) if key else ""
     if key:
         # A retry of a finished request is answered without counting against the intake limit.
