@@ -160,6 +160,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "gongzhi.api.middleware.ApiErrorShapeMiddleware",
+    "gongzhi.core.middleware.UnstorablePathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -363,6 +364,8 @@ CACHES = {"default": {**cache_from_url(CACHE_URL), "KEY_PREFIX": "gongzhi"}}
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
 # Open311 reads without an api_key, per client address (case numbers are sequential: no walking them).
 PUBLIC_READ_RATE = env_rate("PUBLIC_READ_RATE", "600/hour")
+# How long an Idempotency-Key is remembered (hours); older records are deleted by the tick.
+IDEMPOTENCY_HOURS = env_int("IDEMPOTENCY_HOURS", 24, minimum=1, maximum=24 * 365)
 
 from django.contrib.messages import constants as message_constants  # noqa: E402
 

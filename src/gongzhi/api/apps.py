@@ -9,3 +9,5 @@ class ApiConfig(GongzhiAppConfig):
     verbose_name = _("Machine interfaces")
     url_prefix = ""
     menu = "gongzhi.api.menu.MENU"
+    # Idempotency keys are forgotten after GONGZHI_IDEMPOTENCY_HOURS (docs/decisions.md 29).
+    tick_steps = ("gongzhi.api.idempotency.delete_expired",)

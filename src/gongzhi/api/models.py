@@ -40,14 +40,21 @@ class IdempotencyRecordQuerySet(ScopedQuerySet):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a POST with an Idempotency-Key, replayed for retries."""
+    """The first answer to a POST with an Idempotency-Key, replayed for retries of the same
+    request until it expires (GONGZHI_IDEMPOTENCY_HOURS); see gongzhi.api.idempotency."""
 
     user = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
+    key = models.CharField(max_length=100)  # a longer key is refused, never cut (two keys would become one)
     endpoint = models.CharField(max_length=200)
+    # SHA-256 of the request's validated body: the same key with another body is refused.
+    # Empty on records written before it was stored; they replay without the check.
+    request_hash = models.CharField(max_length=64, blank=True, default="")
+    # A random token of the request that inserted the row: after INSERT … ON CONFLICT DO NOTHING
+    # it tells that request whether the key is its own or another's.
+    claim = models.CharField(max_length=32, blank=True, default="")
     status = models.PositiveSmallIntegerField()
     body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)  # expiry deletes by age
 
     objects = IdempotencyRecordQuerySet.as_manager()
 

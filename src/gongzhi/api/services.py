@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
+from gongzhi.core.text import clean_field
 
 from .models import ApiToken
 
@@ -24,14 +25,14 @@ def _hash(plaintext):
 def create_token(user, *, name, expires_in_days=None, now=None):
     """Return (token, plaintext). The plaintext exists only in this return value."""
     now = now or timezone.now()
-    name = (name or "").strip()
+    name = clean_field(ApiToken, "name", name)  # refused, not cut, when it does not fit (core.text)
     if not name:
         raise DomainError(_("Give the token a name, e.g. the system that will use it."), code="required", field="name")
     if expires_in_days is not None and not (1 <= int(expires_in_days) <= 3650):
         raise DomainError(_("A token expires after 1 to 3,650 days."), code="expiry", field="expires_in_days")
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name[:100], prefix=plaintext[:10], key_hash=_hash(plaintext),
+        user=user, name=name, prefix=plaintext[:10], key_hash=_hash(plaintext),
         expires_at=now + datetime.timedelta(days=int(expires_in_days)) if expires_in_days else None,
     )
     return token, plaintext

@@ -3,22 +3,21 @@ import datetime as dt
 from datetime import date, datetime
 from typing import Any, Optional
 
-from ninja import Schema
-
-from gongzhi.api.schemas import Page
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Header, Router, Schema, Status
+from pydantic import Field, StrictBool
 
-from gongzhi.api.common import MAX_LIMIT, answers, pk_page
-from gongzhi.api.common import TooManyRequests
-from gongzhi.api.models import IdempotencyRecord
+from gongzhi.api import idempotency
+from gongzhi.api.common import MAX_LIMIT, TooManyRequests, answers, pk_page
+from gongzhi.api.schemas import Id, Latitude, Longitude, Page, Text, Version
 from gongzhi.core.errors import DomainError
 from gongzhi.core.paging import cursor_page
 from gongzhi.core.ratelimit import intake
 from gongzhi.core.scoping import under_codes_q
+from gongzhi.core.text import LONG_TEXT
 from gongzhi.people.models import Agency
 from gongzhi.territory.models import Building, Unit
 
@@ -38,16 +37,21 @@ class CategoryOut(Schema):
     active: bool
 
 
+def _limit(model, name):
+    return model._meta.get_field(name).max_length
+
+
+# Limits come from the columns, so the schema, the spec and the database agree.
 class CaseIn(Schema):
-    title: str
-    description: str
-    category_code: str
-    lat: Optional[float] = None
-    lng: Optional[float] = None
-    building_id: Optional[int] = None
-    address: str = ""
-    contact_phone: str = ""
-    source_detail: str = ""
+    title: Text(_limit(Case, "title"))
+    description: Text(_limit(Case, "description"))
+    category_code: Text(_limit(Category, "code"))
+    lat: Optional[Latitude] = None
+    lng: Optional[Longitude] = None
+    building_id: Optional[Id] = None
+    address: Text(_limit(Case, "address")) = ""
+    contact_phone: Text(_limit(Case, "contact_phone")) = ""
+    source_detail: Text(_limit(Case, "source_detail")) = ""
 
 
 class CaseOut(Schema):
@@ -91,15 +95,15 @@ class CasePage(Page):
 
 
 class MoveIn(Schema):
-    version: Optional[int] = None
-    note: str = ""
-    agency_id: Optional[int] = None
-    agency_ids: list[int] = []
-    main_case: Optional[str] = None
-    category_code: Optional[str] = None
-    rating: Optional[str] = None
-    solved: bool = True
-    comment: str = ""
+    version: Optional[Version] = None
+    note: Text(LONG_TEXT) = ""
+    agency_id: Optional[Id] = None
+    agency_ids: list[Id] = Field(default=[], max_length=100)
+    main_case: Optional[Text(_limit(Case, "number"))] = None
+    category_code: Optional[Text(_limit(Category, "code"))] = None
+    rating: Optional[Text(_limit(CaseRating, "rating"))] = None
+    solved: StrictBool = True
+    comment: Text(_limit(CaseRating, "comment")) = ""
 
 
 class RatingOut(Schema):
@@ -204,12 +208,24 @@ def get_case(request, number: str):
     return case_detail(visible_case(request.auth, number), request.auth)
 
 
-@router.post("/cases", response=answers(CaseDetail, 201, 429), summary="Report a case (honours Idempotency-Key)")
-def create_case(request, payload: CaseIn):
+CREATE_CASE = "POST /cases"  # the endpoint's name in IdempotencyRecord
+
+
+@router.post("/cases", response=answers(CaseDetail, 201, 413, 415, 422, 429),
+             summary="Report a case (honours Idempotency-Key)",
+             description="With an `Idempotency-Key` header (at most 100 characters), a retry of the same request "
+                         "answers with the first request's case instead of filing another, for "
+                         "GONGZHI_IDEMPOTENCY_HOURS (default 24) hours. The same key with a different body is "
+                         "refused with 422; a longer key with 400.")
+def create_case(request, payload: CaseIn, idempotency_key: Optional[str] = Header(
+        None, alias=idempotency.HEADER, max_length=idempotency.KEY_MAX_LENGTH,
+        description="Any string of at most 100 characters, new for each new case (e.g. a UUID).")):
     user = request.auth
-    key = request.headers.get("Idempotency-Key", "").strip()[:100]
+    key = idempotency.clean_key(idempotency_key)
+    request_hash = idempotency.fingerprint(payload) if key else ""
     if key:
-        done = IdempotencyRecord.objects.filter(user=user, key=key, endpoint="POST /cases").first()
+        # A retry of a finished request is answered without counting against the intake limit.
+        done = idempotency.find(user, key, CREATE_CASE, request_hash)
         if done:
             return Status(done.status, done.body)
     verdict = intake(request, user)
@@ -217,20 +233,20 @@ def create_case(request, payload: CaseIn):
         raise TooManyRequests(verdict.retry_after)
     category = Category.objects.filter(code=payload.category_code).first()
     building = case_services.building_for_report(user, payload.building_id) if payload.building_id else None
-    try:
-        with transaction.atomic():
-            case = case_services.create_case(
-                title=payload.title, description=payload.description, category=category, channel=Channel.MACHINE,
-                recorded_by=user, contact_phone=payload.contact_phone, lat=payload.lat, lng=payload.lng,
-                building=building, address=payload.address, source_detail=payload.source_detail, within_scope_of=user,
-            )
-            body = CaseDetail.model_validate(case_detail(case, user)).model_dump(mode="json")
-            if key:
-                IdempotencyRecord.objects.create(user=user, key=key, endpoint="POST /cases", status=201, body=body)
-    except IntegrityError:
-        # The same key raced in twice: the other request won; answer with its result.
-        done = IdempotencyRecord.objects.get(user=user, key=key, endpoint="POST /cases")
-        return Status(done.status, done.body)
+    with transaction.atomic():
+        # The key is taken first, in this transaction: a second request with it waits here
+        # and then replays this one's answer (gongzhi.api.idempotency).
+        done = idempotency.claim(user, key, CREATE_CASE, request_hash) if key else None
+        if done:
+            return Status(done.status, done.body)
+        case = case_services.create_case(
+            title=payload.title, description=payload.description, category=category, channel=Channel.MACHINE,
+            recorded_by=user, contact_phone=payload.contact_phone, lat=payload.lat, lng=payload.lng,
+            building=building, address=payload.address, source_detail=payload.source_detail, within_scope_of=user,
+        )
+        body = CaseDetail.model_validate(case_detail(case, user)).model_dump(mode="json")
+        if key:
+            idempotency.finish(user, key, CREATE_CASE, 201, body)
     return Status(201, body)
 
 
@@ -259,7 +275,7 @@ def _move_endpoint(name):
 for _name, _move in workflow.MOVES.items():
     if _move.actor == "system":
         continue  # register is POST /cases; close_with_main follows from closing the main case
-    router.post(f"/cases/{{number}}/{_name}", response=answers(CaseDetail, 200, 409), summary=str(_move.label),
+    router.post(f"/cases/{{number}}/{_name}", response=answers(CaseDetail, 200, 409, 413, 415), summary=str(_move.label),
                operation_id=f"case_{_name}")(_move_endpoint(_name))
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.scoping import under_codes_q, user_covers
+from gongzhi.core.text import clean_field
 from gongzhi.people.models import TERRITORIAL_ROLES
 from gongzhi.territory.geometry import locate
 from gongzhi.territory.models import Building
@@ -86,13 +87,15 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
                 lat=None, lng=None, building=None, address="", source_detail="", photos=(), within_scope_of=None, now=None):
     """Register a problem from any channel, with its photos, in one transaction."""
     now = now or timezone.now()
-    title, description = (title or "").strip(), (description or "").strip()
+    # Every text field is checked against its column here, before the database sees it
+    # (core.text: control characters, broken Unicode, the model's length), for every channel.
+    title, description = clean_field(Case, "title", title), clean_field(Case, "description", description)
+    address, source_detail = clean_field(Case, "address", address), clean_field(Case, "source_detail", source_detail)
+    contact_phone = clean_field(Case, "contact_phone", contact_phone)
     if not title:
         raise DomainError(_("Give the problem a short title."), code="required", field="title")
     if not description:
         raise DomainError(_("Describe the problem."), code="required", field="description")
-    if len(description) > 4000:
-        raise DomainError(_("The description is limited to 4,000 characters."), code="too_long", field="description")
     if channel not in Channel.values:
         raise DomainError(_("Unknown channel."), code="channel", field="channel")
     if not isinstance(category, Category) or category.parent_id is None or not category.active:

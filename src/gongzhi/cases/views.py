@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.paging import cursor_page
 from gongzhi.core.ratelimit import intake
+from gongzhi.core.text import query_text
 from gongzhi.people.models import Agency, Role
 from gongzhi.territory.models import Level, Unit
 
@@ -183,7 +184,7 @@ def inbox(request):
         return redirect("cases:mine")
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]
     now = timezone.now()
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q", max_length=Case._meta.get_field("number").max_length, label=_("Case number"))
     if query:
         # A case number finds the case wherever it is in the person's scope.
         found = Case.objects.visible_to(request.user).filter(number=query).first()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core import outbox
 from gongzhi.core.errors import Conflict, DomainError, NotFound
 from gongzhi.core.scoping import user_covers
+from gongzhi.core.text import LONG_TEXT, clean_field, clean_text
 from gongzhi.people.models import TERRITORIAL_ROLES, Agency, Role
 
 from . import notify, services
@@ -152,7 +153,10 @@ def perform(case_id, move_name, actor, *, expected_version=None, note="", now=No
     if move_name == "return_visit" and not GUARDS["return_visit"](case):
         raise DomainError(_("A return visit is for reporters without an account; this reporter rates the case themselves."),
                           code="has_account")
-    note = (note or "").strip()
+    # Free text is checked before anything is written (core.text); a rating keeps its comment (or the note) as CaseRating.comment.
+    note = clean_text(note, field="note", label=_("note"), max_length=LONG_TEXT, multiline=True)
+    if move_name in ("rate", "return_visit"):
+        params["comment"] = clean_field(CaseRating, "comment", params.get("comment") or note)
     if move.needs_note and not note:
         raise DomainError(_("Please say why or what was done."), code="note_required", field="note")
     now = now or timezone.now()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
+from gongzhi.core.text import clean_field
 
 from .geometry import validate_boundary
 from .identity import birth_date_from_id, normalize_id_number, normalize_phone
@@ -122,7 +123,7 @@ def move_unit(unit, new_parent):
 
 def validate_resident(*, name, gender, id_number, phone="", exclude_pk=None):
     """Check a resident's fields; return them cleaned (ID upper-cased, gender and birth date from the ID)."""
-    name = (name or "").strip()
+    name = clean_field(Resident, "name", name)  # checked against its column before the database sees it (core.text)
     if not name:
         raise DomainError(_("A resident needs a name."), code="required", field="name")
     id_number = normalize_id_number(id_number)

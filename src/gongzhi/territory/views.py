@@ -2,10 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.errors import DomainError
 from gongzhi.core.scoping import under_codes_q
+from gongzhi.core.text import query_text
 
 from . import services
 from .geometry import locate
@@ -44,10 +46,10 @@ def resident_list(request):
     residents = Resident.objects.visible_to(request.user).select_related(
         "household__building__estate__grid"
     )
-    grid_code = request.GET.get("unit", "").strip()
+    grid_code = query_text(request, "unit", max_length=Unit._meta.get_field("code").max_length, label=_("Unit code"))
     if grid_code:
         residents = residents.filter(under_codes_q("household__building__estate__grid__code", [grid_code]))
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q", max_length=Resident._meta.get_field("name").max_length, label=_("Name"))
     if query:
         residents = residents.filter(name__contains=query)
     page = Paginator(residents.order_by("pk"), 50).get_page(request.GET.get("page"))
