@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from gongzhi.core.admin import ScopedAdmin
+from gongzhi.core.admin import ScopedAdmin, holds
 from gongzhi.people.models import BACK_OFFICE_ROLES
 
 from .models import Category, CategoryAttribute
@@ -15,7 +15,7 @@ class CategoryAttributeInline(admin.TabularInline):
 
     # Same rule as the category itself: district admins edit, the back office reads.
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or request.user.has_role(*BACK_OFFICE_ROLES)
+        return holds(request.user, BACK_OFFICE_ROLES)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser

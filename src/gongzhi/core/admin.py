@@ -7,21 +7,45 @@ transaction: saving something that would land outside the scope is refused
 and rolled back (NetBox does the same after API writes).
 """
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.people.models import BACK_OFFICE_ROLES, EDITOR_ROLES
 
 
+def holds(user, roles):
+    """Whether ``user`` is a signed-in, active superuser or holds one of ``roles``.
+
+    Safe for the anonymous user: the admin asks permission questions while it
+    draws its own login page, before anyone is signed in.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.has_role(*roles)
+
+
+class BackOfficeLoginForm(AdminAuthenticationForm):
+    """Django's admin login asks for ``is_staff``; here a back-office role is what counts."""
+
+    def confirm_login_allowed(self, user):
+        # Skip AdminAuthenticationForm's is_staff check, keep AuthenticationForm's is_active one.
+        super(AdminAuthenticationForm, self).confirm_login_allowed(user)
+        if not holds(user, BACK_OFFICE_ROLES):
+            # Django's own wording: it does not tell a guesser that the password was right.
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login",
+                                  params={"username": self.username_field.verbose_name})
+
+
 class GongzhiAdminSite(admin.AdminSite):
     site_header = _("Gongzhi back office")
     site_title = _("Gongzhi back office")
     index_title = _("Master data of my scope")
+    login_form = BackOfficeLoginForm
 
     def has_permission(self, request):
-        user = request.user
-        return user.is_active and (user.is_superuser or user.has_role(*BACK_OFFICE_ROLES))
+        return holds(request.user, BACK_OFFICE_ROLES)
 
 
 def _visible(model, user):
@@ -38,7 +62,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return _visible(self.model, request.user).select_related(*self.list_select_related or ())
 
     def _holds(self, request, roles):
-        return request.user.is_superuser or request.user.has_role(*roles)
+        return holds(request.user, roles)
 
     def has_module_permission(self, request):
         return self._holds(request, self.view_roles)
