@@ -32,7 +32,9 @@ class CategoryAdmin(ScopedAdmin):
     """The category tree and its time limits are shared by every district: superusers edit them."""
 
     list_display = ["code", "name", "parent", "default_agency_kind", "response_hours", "resolve_hours", "active"]
-    list_filter = ["active", "parent"]
+    # Only categories that are parents (the 大类) as choices: listing every 小类 there named
+    # its parent too, a query per category.
+    list_filter = ["active", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name"]
     list_select_related = ["parent"]
     edit_roles = frozenset()

@@ -212,7 +212,11 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request):
-        return _visible(self.model, request.user).select_related(*self.list_select_related or ())
+        queryset = _visible(self.model, request.user)
+        # select_related() with no names would follow every foreign key: only the named ones.
+        if isinstance(self.list_select_related, (list, tuple)) and self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        return queryset
 
     def _holds(self, request, roles):
         return holds(request.user, roles)
