@@ -211,3 +211,11 @@ def test_a_refused_lookup_is_logged_by_name_without_its_value(client, world, cap
 def test_a_resident_account_is_kept_out_of_the_lists_altogether(client, world):
     login(client, make_user("plain", None))
     assert client.get("/admin/territory/resident/", {"id_number__startswith": "3"}).status_code == 302
+
+
+def test_a_refused_lookup_says_so_in_chinese_and_english(client, world):
+    login(client, world.worker_a)
+    response = client.get("/admin/territory/resident/", {"phone__startswith": "138"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "请求无效" in page and "Bad request" in page
