@@ -321,9 +321,18 @@ def _admin_spec(label, view):
     return on(kind, lambda o: {"object_id": o.pk}, methods=(GET,))
 
 
-# Enough of a superuser's request to ask an admin what it ever allows, without a database.
-_ROOT_REQUEST = SimpleNamespace(user=SimpleNamespace(is_superuser=True, is_authenticated=True, is_active=True,
-                                                     has_role=lambda *roles: True, pk=0))
+class _Root:
+    """Enough of a superuser to ask an admin what it ever allows, without a database: every
+    question about the account's rights (has_role, holds, may_…) answers yes."""
+
+    is_superuser = is_authenticated = is_active = True
+    pk = 0
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: True
+
+
+_ROOT_REQUEST = SimpleNamespace(user=_Root())
 
 
 def _route_url(route, name):
