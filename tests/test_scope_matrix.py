@@ -22,7 +22,6 @@ The world is built once for the module inside a transaction rolled back at the e
 request runs in a savepoint rolled back after it, so a move or a delete made in scope leaves
 nothing behind for the next identity.
 """
-import copy
 import datetime
 import io
 import json
@@ -31,6 +30,7 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Callable
+from http.cookies import SimpleCookie
 from urllib.parse import unquote
 
 import pytest
@@ -46,6 +46,7 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from PIL import Image
 
+from gongzhi.api.models import ApiToken
 from gongzhi.api.services import create_token
 from gongzhi.cases import services as case_services
 from gongzhi.cases.defaults import install
@@ -475,9 +476,10 @@ class Identity:
     token: str = ""
     api_key: bool = False  # sends its token as Open311's api_key
     client: Client = None
-    cookies: object = None
+    cookies: dict = None
     notification: object = None
     api_token: object = None
+    enters_back_office: bool = False
 
 
 def build_world():
@@ -501,13 +503,17 @@ def build_world():
     for identity in identities:
         identity.client = Client()
         if identity.user is None:
-            identity.cookies = copy.deepcopy(identity.client.cookies)
+            identity.cookies = {}
             continue
         identity.api_token, identity.token = create_token(identity.user, name="matrix")
         case = a.case if identity.home == "A" else b.case
         identity.notification = Notification.objects.create(user=identity.user, case=case, event_key="matrix", message="矩阵")
         identity.client.force_login(identity.user)
-        identity.cookies = copy.deepcopy(identity.client.cookies)
+        identity.cookies = {name: morsel.value for name, morsel in identity.client.cookies.items()}
+        identity.enters_back_office = admin.site.has_permission(SimpleNamespace(user=identity.user))
+    # As if every token had just been used: each request's savepoint would roll the touch back,
+    # and the API would then write last_used_at again on every one of its requests.
+    ApiToken.objects.update(last_used_at=timezone.now() + datetime.timedelta(days=1))
     objects = {}
     for key, d in (("A", a), ("B", b)):
         resident_type = ContentType.objects.get_for_model(Resident).pk
@@ -597,7 +603,7 @@ def call(identity, endpoint, method, obj):
         if identity.api_key:
             query = {**query, "api_key": identity.token}
     client = identity.client
-    client.cookies = copy.deepcopy(identity.cookies)  # a logout or a language switch must not stick
+    client.cookies = SimpleCookie(identity.cookies)  # a logout or a language switch must not stick
     cache.clear()  # rate limits count per test, not across the matrix
     body = spec.body(obj) if spec.body else {}
     with transaction.atomic():
@@ -688,7 +694,9 @@ def test_out_of_scope_answers_exactly_like_missing(world, endpoint):
             inside, outside, missing = objects_for(world, identity, spec.kind)
             answers = {}
             asked = (("in", inside), ("out", outside), ("missing", missing))
-            if spec.why_never_found:  # the object is never looked up: out and missing are enough
+            if spec.why_never_found or (endpoint.source == "admin" and not identity.enters_back_office):
+                # The object is never looked up (or the back office turns this identity away at
+                # its door, before any of its views runs): out and missing still must agree.
                 asked, answers["in"] = asked[1:], (None, None)
             for which, obj in asked:
                 url, response = call(identity, endpoint, method, obj)
