@@ -1,9 +1,12 @@
 from django.contrib import admin
 
-from gongzhi.core.admin import ScopedAdmin
+from gongzhi.core.admin import ScopedAdmin, holds, mark_personal
 from gongzhi.people.models import BACK_OFFICE_ROLES, Role
 
-from .models import CaseContactView, Category, CategoryAttribute, CategoryTimeLimit
+from .models import Case, CaseContactView, Category, CategoryAttribute, CategoryTimeLimit
+
+# Cases have no admin of their own; declared so that no admin can ever list or filter by it.
+mark_personal(Case, "contact_phone")
 
 
 class CategoryAttributeInline(admin.TabularInline):
@@ -15,7 +18,7 @@ class CategoryAttributeInline(admin.TabularInline):
 
     # Same rule as the category itself: district admins edit, the back office reads.
     def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or request.user.has_role(*BACK_OFFICE_ROLES)
+        return holds(request.user, BACK_OFFICE_ROLES)
 
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -30,7 +33,9 @@ class CategoryAdmin(ScopedAdmin):
     them; a district sets its own limits as CategoryTimeLimit rows (below)."""
 
     list_display = ["code", "name", "name_en", "parent", "default_agency_kind", "response_hours", "resolve_hours", "active"]
-    list_filter = ["active", "parent"]
+    # Only categories that are parents (the 大类) as choices: listing every 小类 there named
+    # its parent too, a query per category.
+    list_filter = ["active", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]
     edit_roles = frozenset()

@@ -2,10 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.admin import ScopedAdmin
+from gongzhi.core.admin import ScopedAdmin, mark_personal
 from gongzhi.territory.identity import mask_phone, normalize_phone
 
 from .models import DualReport, InstructorAssignment, OrganizationActivity, PartyMember, PartyOrganization, PioneerPost
+
+mark_personal(PartyMember, "phone")
 
 
 @admin.register(PartyOrganization)

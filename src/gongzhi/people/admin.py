@@ -1,13 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.admin import ScopedAdmin
+from gongzhi.core.admin import ScopedAdmin, mark_personal
 from gongzhi.core.masking import mask_phone
 from gongzhi.core.scoping import under_codes_q, user_covers
 
 from .models import Agency, Role, RoleAssignment, User
+
+# The password hash is secret rather than personal, but leaks the same way. Agency.phone is an
+# office's duty phone, not a person's.
+mark_personal(User, "phone", "password")
+
+# Roles are RoleAssignment rows, not Django groups (decision 1): no unscoped groups page.
+admin.site.unregister(Group)
 
 # Roles a district admin may not hand out: only a superuser makes peers or machine clients.
 RESERVED_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.MACHINE_CLIENT})

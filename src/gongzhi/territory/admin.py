@@ -2,13 +2,15 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.admin import ScopedAdmin
+from gongzhi.core.admin import ScopedAdmin, mark_personal
 from gongzhi.core.errors import DomainError
 from gongzhi.people.models import LEDGER_ROLES
 
 from . import services
 from .geometry import validate_boundary
 from .models import Building, Estate, Household, Level, PersonalDataView, Resident, Unit
+
+mark_personal(Resident, "id_number", "phone")
 
 
 class BoundaryField(forms.JSONField):
