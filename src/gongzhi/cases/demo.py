@@ -163,20 +163,6 @@ class CaseBuilder:
 
     def _load(self):
         w = self.world
-        self.categories = list(Category.objects.filter(parent__isnull=False, active=True).order_by("code"))
-        agencies = list(Agency.objects.filter(district=w.district).order_by("pk"))
-        self.departments = [a for a in agencies if a.kind == AgencyKind.DEPARTMENT]
-        utility = defaultdict(list)
-        for a in agencies:
-            if a.kind == AgencyKind.UTILITY:
-                utility[a.utility_type].append(a)
-        self.candidates = {}
-        for c in self.categories:
-            kind = c.default_agency_kind
-            if kind in UtilityType.values:
-                self.candidates[c.pk] = utility[kind]
-            else:
-                self.candidates[c.pk] = [a for a in self.departments if kind and kind in a.name] or agencies[:1]
         through = RoleAssignment.units.through
         workers, clerks, covering = {}, defaultdict(list), defaultdict(list)
         for user_id, unit_id in through.objects.filter(roleassignment__role=Role.GRID_WORKER).order_by(
@@ -190,16 +176,32 @@ class CaseBuilder:
             covering[(agency_id, unit_id)].append(user_id)
         logins = dict(User.objects.filter(username__in=["demo-grid", "demo-pro", "demo-secretary", "demo-resident"])
                       .values_list("username", "pk"))
-        # One User object per person for the whole build: perform() reads each actor's roles and
-        # scope once per object, so reusing them saves those queries on every move.
-        ids = set(workers.values()) | {u for ids in clerks.values() for u in ids} | set(logins.values())
-        users = User.objects.in_bulk(sorted(ids))
+        # One User object per person for the whole build: perform() reads an actor's roles and
+        # scope once per object, so reusing the objects saves those queries on every move.
+        people = set(workers.values()) | {u for staff in clerks.values() for u in staff} | set(logins.values())
+        users = User.objects.in_bulk(sorted(people))
         self.worker = {grid: users[u] for grid, u in workers.items()}
-        self.clerks = {a: [users[u] for u in ids] for a, ids in clerks.items()}
-        self.covering = {key: [users[u] for u in ids] for key, ids in covering.items()}
+        self.clerks = {agency: [users[u] for u in staff] for agency, staff in clerks.items()}
+        self.covering = {key: [users[u] for u in staff] for key, staff in covering.items()}
         self.login = {name: users[pk] for name, pk in logins.items()}
         self.resident = self.login.get("demo-resident")
         self.grids = [g for g in w.grids if g.pk in self.worker]
+
+        self.categories = list(Category.objects.filter(parent__isnull=False, active=True).order_by("code"))
+        # Only agencies with clerks can take a case (every demo agency has some).
+        agencies = [a for a in Agency.objects.filter(district=w.district).order_by("pk") if a.pk in self.clerks]
+        self.departments = [a for a in agencies if a.kind == AgencyKind.DEPARTMENT]
+        utility = defaultdict(list)
+        for a in agencies:
+            if a.kind == AgencyKind.UTILITY:
+                utility[a.utility_type].append(a)
+        self.candidates = {}
+        for c in self.categories:
+            kind = c.default_agency_kind
+            if kind in UtilityType.values:
+                self.candidates[c.pk] = utility[kind] or agencies[:1]
+            else:
+                self.candidates[c.pk] = [a for a in self.departments if kind and kind in a.name] or agencies[:1]
 
     def _clerk(self, agency, grid):
         """A clerk of ``agency``: one covering the grid if the agency has one there."""
@@ -239,8 +241,9 @@ class CaseBuilder:
         )
         return Plan(created, grid, category, reporter, intake)
 
-    def _live(self, plan, *, path=None, stop=RANDOM, agency=None, clerk=None):
-        """Plan the case's moves after its report: handled, closed and rated; or stopped at ``stop``."""
+    def _live(self, plan, *, path=None, stop=RANDOM, agency=None, clerk=None, rated=True):
+        """Plan the case's moves after its report: handled, closed and (if ``rated``) rated; or
+        stopped at ``stop``."""
         rng, now = self.rng, self.now
         life = Life(plan, now)
         worker = self.worker[plan.grid.pk]
@@ -265,7 +268,8 @@ class CaseBuilder:
                 agencies = self._handle(life, plan, worker, path, stop, respond_after, agency, clerk)
                 if agencies is None:
                     return
-            self._rate(life, plan, worker, agencies)
+            if rated:
+                self._rate(life, plan, worker, agencies)
         except TooLate:
             pass
 
@@ -419,8 +423,7 @@ class CaseBuilder:
             self._again_with(life, plan, worker, self.candidates[plan.category.pk])
             life.move(600, "rate", self.resident, rating=Rating.BASICALLY, solved=True)
             plans.append(plan)
-            case(grid, 30, None, path="spot", channel=Channel.RESIDENT, reporter=self.resident)
-            plans[-1].moves = [m for m in plans[-1].moves if m.name not in ("rate", "return_visit")]
+            case(grid, 30, None, path="spot", channel=Channel.RESIDENT, reporter=self.resident, rated=False)
             case(grid, 60, S.HANDLING, channel=Channel.RESIDENT, reporter=self.resident)
         return plans
 
