@@ -544,7 +544,7 @@ class TextModelQuerySet(ScopedQuerySet):
 class TextModel(models.Model):
     """The text model fitted by the minute job (cases/routing.py): the routing classifier
     and the vectoriser of the similar-case search, pickled with joblib. Every process
-    loads the newest row; older rows are pruned (decision 20)."""
+    loads the newest row; older rows are pruned (decision 28)."""
 
     version = models.CharField(max_length=32, unique=True)
     trained_at = models.DateTimeField()

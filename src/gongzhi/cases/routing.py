@@ -9,7 +9,7 @@ The model is fitted by the minute job (``train_step``), never inside a page
 request: when enough cases have closed since the last model (or it is an hour
 old and anything changed), it learns from the latest closed cases (at most
 CASE_ROUTING_MAX_TRAINING_CASES) and is stored for every process
-(``textmodel``, decision 20). The same fitting gives the vectoriser of the
+(``textmodel``, decision 28). The same fitting gives the vectoriser of the
 similar-case search. A page only reads the stored model; it never counts cases.
 
 With too little history nothing is suggested: the category's default agency

@@ -5,7 +5,7 @@ vectoriser the similar-case search uses) and stores it with ``store``; pages
 read it with ``current``, which loads the newest row once and looks for a
 newer one at most every ``CASE_TEXT_MODEL_CHECK_SECONDS`` (one small indexed
 query), so a page never fits, counts or waits for a model. Why a row and not a
-file: decision 20 in docs/decisions.md.
+file: decision 28 in docs/decisions.md.
 """
 import io
 import logging

@@ -100,7 +100,7 @@ class RateCounter(models.Model):
     Used instead of the cache when the cache is the database (db://): Django's
     DatabaseCache.incr reads and then writes, so two server processes lose
     counts; here one ``INSERT ... ON CONFLICT DO UPDATE SET count = count + 1``
-    counts atomically on SQLite and PostgreSQL (see core/ratelimit.py, decision 26).
+    counts atomically on SQLite and PostgreSQL (see core/ratelimit.py, decision 27).
     """
 
     key = models.CharField(max_length=200)  # scope:identity:period, e.g. intake-anon:2001:db8::/64:3600
