@@ -515,13 +515,9 @@ class RateRollupQuerySet(ScopedQuerySet):
         return units | Q(dimension=RateDimension.AGENCY, key__in=[str(pk) for pk in agencies])
 
 
-class RateRollup(models.Model):
-    """Counts behind the three rates for one month and one grid, community,
-    street, district or agency. Pages read these rows, never the case table."""
+class RollupCounts(models.Model):
+    """The counts behind the three rates (rates.Rates reads these five), kept by a roll-up row."""
 
-    month = models.DateField()
-    dimension = models.CharField(max_length=20, choices=RateDimension.choices)
-    key = models.CharField(max_length=20, help_text="unit code, or agency id")
     total = models.PositiveIntegerField(default=0)
     responded = models.PositiveIntegerField(default=0)
     resolved = models.PositiveIntegerField(default=0)
@@ -529,16 +525,23 @@ class RateRollup(models.Model):
     basically = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        abstract = True
+
+
+class RateRollup(RollupCounts):
+    """Counts behind the three rates for one month and one grid, community,
+    street, district or agency. Pages read these rows, never the case table."""
+
+    month = models.DateField()
+    dimension = models.CharField(max_length=20, choices=RateDimension.choices)
+    key = models.CharField(max_length=20, help_text="unit code, or agency id")
+
     objects = RateRollupQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "dimension", "key"], name="rate_rollup_unique")]
         indexes = [models.Index(fields=["dimension", "month"], name="rate_rollup_dimension_month")]
-
-
-class TextModelQuerySet(ScopedQuerySet):
-    def scope_q(self, user):
-        return Q(pk__in=[])  # machinery: nobody browses it (superusers excepted)
 
 
 class TextModel(models.Model):
@@ -554,7 +557,7 @@ class TextModel(models.Model):
     library = models.CharField(max_length=40, help_text="scikit-learn version that pickled it")
     blob = models.BinaryField()
 
-    objects = TextModelQuerySet.as_manager()
+    objects = NobodyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
@@ -565,19 +568,13 @@ class AgencyRateRollupQuerySet(ScopedQuerySet):
         return under_codes_q("grid_code", user.scope_codes())
 
 
-class AgencyRateRollup(models.Model):
+class AgencyRateRollup(RollupCounts):
     """Counts behind an agency's rates for one month and one grid, so that an agency's row can be
     summed over just the grids a viewer may see (a street admin sees its work in the street only)."""
 
     month = models.DateField()
     agency = models.ForeignKey("people.Agency", on_delete=models.CASCADE, related_name="+")
     grid_code = models.CharField(max_length=15)
-    total = models.PositiveIntegerField(default=0)
-    responded = models.PositiveIntegerField(default=0)
-    resolved = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    basically = models.PositiveIntegerField(default=0)
-    refreshed_at = models.DateTimeField(auto_now=True)
 
     objects = AgencyRateRollupQuerySet.as_manager()
 
