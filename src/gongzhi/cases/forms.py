@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
+from gongzhi.core.text import LONG_TEXT
 from gongzhi.territory.geometry import locate
 from gongzhi.territory.identity import normalize_phone
 from gongzhi.territory.models import Building
@@ -47,7 +48,7 @@ class ReportForm(forms.Form):
 
     category = forms.TypedChoiceField(label=_("Kind of problem"), coerce=int)
     title = forms.CharField(label=_("In a few words"), max_length=100)
-    description = forms.CharField(label=_("What is wrong, and where exactly?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    description = forms.CharField(label=_("What is wrong, and where exactly?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=LONG_TEXT)
     lat = forms.FloatField(widget=forms.HiddenInput, required=False)
     lng = forms.FloatField(widget=forms.HiddenInput, required=False)
     address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.querysets import ScopedQuerySet
 from gongzhi.core.scoping import minimal_codes, under_codes_q
+from gongzhi.core.text import LONG_TEXT
 from gongzhi.people.models import EDITOR_ROLES, TERRITORIAL_ROLES, Role
 from gongzhi.territory.models import CODE_LENGTH, Level
 
@@ -129,6 +130,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.REGISTERED, Status.DISPATCHED, Status.HANDLING, Status.WHISTLED, Status.FED_BACK)
+# An agency summoned by a whistle reports (报到) within this many minutes.
+WHISTLE_REPORT_MINUTES = 30
 # Who sees and reports the cases of their territory: the territorial roles and
 # machine clients (a hotline, an Open311 client), each within its own scope.
 CASE_SCOPE_ROLES = TERRITORIAL_ROLES | {Role.MACHINE_CLIENT}
@@ -235,7 +238,7 @@ def public_view(case):
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=20, unique=True)
     title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), max_length=4000)
+    description = models.TextField(_("description"), max_length=LONG_TEXT)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category"))
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     source_detail = models.CharField(_("source"), max_length=50, blank=True, help_text=_("e.g. the meeting it was raised at"))

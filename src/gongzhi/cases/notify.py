@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import notices, outbox
 from gongzhi.people.models import Role, RoleAssignment
+from gongzhi.territory.models import CODE_LENGTH, Level
 
-from .models import Case, CaseAgency, Status
+from .models import WHISTLE_REPORT_MINUTES, Case, CaseAgency, Status
 
 
 def _overdue(params):
@@ -23,7 +24,7 @@ def _overdue(params):
 MESSAGES = {
     "register": _("New problem %(number)s in your grid: %(title)s"),
     "dispatch": _("Problem %(number)s was dispatched to your agency: %(title)s"),
-    "whistle": _("The whistle was blown for %(number)s: report within 30 minutes. %(title)s"),
+    "whistle": _("The whistle was blown for %(number)s: report within %(minutes)s minutes. %(title)s"),
     "accept": _("%(number)s was accepted by the agency."),
     "return": _("%(number)s was returned by the agency: dispatch it again."),
     "feed_back": _("%(number)s has been fed back: please verify it."),
@@ -40,9 +41,13 @@ MESSAGES = {
 }
 
 
+# The levels whose units can be given as a role's scope over a grid: the grid and its ancestors.
+UNIT_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)
+
+
 def covering_codes(grid_code):
     """Codes of the units whose scope covers this grid: the grid and its ancestors."""
-    return [grid_code[:n] for n in (6, 9, 12, 15) if n <= len(grid_code)]
+    return [grid_code[:n] for n in (CODE_LENGTH[level] for level in UNIT_LEVELS) if n <= len(grid_code)]
 
 
 class Directory:
@@ -126,7 +131,7 @@ def recipients_for_move(case, move, details, directory):
 
 def params_of(case):
     # Only the number and title: a notice, and the mail made of it, carry no personal data.
-    return {"number": case.number, "title": case.title}
+    return {"number": case.number, "title": case.title, "minutes": WHISTLE_REPORT_MINUTES}
 
 
 def announce(case, entry_id, move, details=None, actor_id=None):

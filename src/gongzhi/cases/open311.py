@@ -81,6 +81,7 @@ from gongzhi.cases.models import (
 )
 from gongzhi.cases.services import building_for_report, create_case
 from gongzhi.core.errors import DomainError
+from gongzhi.core.text import LONG_TEXT
 from gongzhi.core.ratelimit import client_address, hit, intake
 from gongzhi.people.models import Role
 
@@ -94,7 +95,7 @@ PAGE_SIZE = 100  # requests per answer unless page_size asks for more
 MAX_RESULTS = 1000  # the largest page_size, and the most ids one service_request_id may list
 MAX_DEPTH = 10000  # page × page_size: deeper pages would make the database skip that many rows
 WINDOW = datetime.timedelta(days=90)
-STRING_MAX, TEXT_MAX = 200, 4000
+STRING_MAX, TEXT_MAX = 200, LONG_TEXT
 # The longest value of a parameter, by name; any other parameter may have TEXT_MAX characters.
 # Checked before anything reads the database, which never sees (or silently cuts) a longer one.
 LIMITS = {"address_string": STRING_MAX, "description": TEXT_MAX, "service_code": 10, "phone": 30,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError, NotFound
@@ -131,12 +132,16 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
     return case
 
 
+_interpolated = lazy(lambda message, params: str(message) % params, str)
+
+
 def reopen_refusal(case):
     """Why this case cannot be reopened now, or None: the one reopen rule (GONGZHI_CASE_MAX_REOPENS)."""
     if case.rating != Rating.UNSATISFIED:
         return _("Only a case rated unsatisfied can be reopened.")
     if case.reopen_count >= settings.CASE_MAX_REOPENS:
-        return _("This case has been reopened as often as the rules allow (%(n)d).") % {"n": settings.CASE_MAX_REOPENS}
+        # Filled when shown, so it follows the reader's language like the other messages.
+        return _interpolated(_("This case has been reopened as often as the rules allow (%(n)d)."), {"n": settings.CASE_MAX_REOPENS})
     return None
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.paging import cursor_page
 from gongzhi.core.ratelimit import intake
-from gongzhi.core.text import query_text
+from gongzhi.core.text import LONG_TEXT, query_text
 from gongzhi.people.models import Agency, Role
 from gongzhi.territory.models import Level, Unit
 
@@ -259,7 +259,7 @@ def reveal_contact(request, number):
 # A note typed into a move's form is kept for this long when the move could not be made
 # (a refusal, or a session that had ended): the case page puts it back in the form.
 KEPT_NOTE_SECONDS = 30 * 60
-MAX_NOTE_LENGTH = 4000
+MAX_NOTE_LENGTH = LONG_TEXT
 
 
 def _keep_note(request, number, name, note):

@@ -22,7 +22,7 @@ from gongzhi.core.text import LONG_TEXT, clean_field, clean_text
 from gongzhi.people.models import TERRITORIAL_ROLES, Agency, Role
 
 from . import notify, services
-from .models import CASE_SCOPE_ROLES, OPEN_STATUSES, Case, CaseAgency, CaseRating, Rating, Status, TimelineEntry
+from .models import CASE_SCOPE_ROLES, OPEN_STATUSES, WHISTLE_REPORT_MINUTES, Case, CaseAgency, CaseRating, Rating, Status, TimelineEntry
 
 GRID = frozenset({Role.GRID_WORKER})
 TERRITORY = TERRITORIAL_ROLES
@@ -30,8 +30,6 @@ SUPERVISORS = TERRITORIAL_ROLES - GRID
 # Who may record a return visit (回访) for a reporter without an account: the grid's staff, and a
 # hotline system (12345) connected as a machine client.
 VISITORS = TERRITORIAL_ROLES | {Role.MACHINE_CLIENT}
-# An agency summoned by a whistle reports (报到) within this many minutes.
-WHISTLE_REPORT_MINUTES = 30
 
 
 class CaseNotFound(NotFound):

@@ -14,13 +14,21 @@ from . import outbox, plugins
 from .models import Notice
 
 
+class _Params(dict):
+    """A notice's params; one a newer wording asks for but an older notice lacks reads as "…"."""
+
+    def __missing__(self, key):
+        return "…"
+
+
 def render(event, params):
     template = plugins.notice_messages().get(event)
     if template is None:
         return event
     try:
+        params = _Params(params or {})
         return str(template(params) if callable(template) else template % params)
-    except (KeyError, TypeError, ValueError):  # params of an older version of the message
+    except (TypeError, ValueError):  # params of another shape than the wording expects
         return str(event)
 
 

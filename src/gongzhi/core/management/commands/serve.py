@@ -51,15 +51,18 @@ class Command(BaseCommand):
         }).run()
 
     @staticmethod
-    def tick_forever():
+    def tick_forever(sleep=time.sleep, rounds=None):
+        """Every minute, the same work as `gongzhi tick` (core.tick.run_once); ``rounds`` stops it (tests)."""
         from django.db import close_old_connections
 
-        from gongzhi.core.tick import run_once
+        from gongzhi.core import tick
 
         log = logging.getLogger("gongzhi.tick")
-        while True:
-            time.sleep(60)
+        done = 0
+        while rounds is None or done < rounds:
+            sleep(60)
             try:
-                log.info("tick %s", run_once())
+                log.info("tick %s", tick.run_once())
             finally:
                 close_old_connections()
+            done += 1
