@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gongzhi.cases.models import Category
+from gongzhi.cases import services as case_services
+from gongzhi.cases.models import CaseContactView, Category, CategoryTimeLimit, Channel
 from gongzhi.party.models import (
     DualReport, InstructorAssignment, OrganizationActivity, OrganizationKind, PartyMember, PartyOrganization, PioneerPost,
 )
@@ -56,6 +57,15 @@ def _assignment(w):
     return RoleAssignment.objects.get(user=_account(w))
 
 
+def _minor_category(w):
+    return Category.objects.create(code=f"Q{next(serial):04d}", name="小类", parent=w.major_category)
+
+
+def _case(w):
+    return case_services.create_case(title="路灯不亮", description="小区南门路灯不亮", category=w.minor_category,
+                                     channel=Channel.PATROL, recorded_by=w.worker_a, lat=35.01, lng=116.005)
+
+
 # How to add one row that the viewer sees, for each model with a back-office list.
 ROW_MAKERS = {
     Unit: lambda w: territory.create_unit(name=f"网格{next(serial)}", level=Level.GRID, parent=w.community),
@@ -78,14 +88,20 @@ ROW_MAKERS = {
     User: _account,
     Agency: lambda w: Agency.objects.create(name=f"部门{next(serial)}", kind=AgencyKind.DEPARTMENT, district=w.district),
     RoleAssignment: _assignment,
-    Category: lambda w: Category.objects.create(code=f"Q{next(serial):04d}", name="小类", parent=w.major_category),
+    Category: _minor_category,
+    CaseContactView: lambda w: CaseContactView.objects.create(user=w.secretary, case=_case(w)),
+    CategoryTimeLimit: lambda w: CategoryTimeLimit.objects.create(district=w.district, category=_minor_category(w),
+                                                                  response_hours=12, resolve_hours=48),
 }
+# Lists that only some back-office roles open at all (the others get 403 there, tested elsewhere).
+ONLY_FOR = {CategoryTimeLimit: {"district_admin"}}
 
 
 @pytest.fixture
 def scope(world):
     world.branch = _branch(world)
     world.major_category = Category.objects.create(code="Q", name="大类")
+    world.minor_category = _minor_category(world)
     world.district_admin = make_user("district-admin", Role.DISTRICT_ADMIN, [world.district])
     return world
 
@@ -104,6 +120,8 @@ def _count(client, url):
 @pytest.mark.parametrize("model", list(ROW_MAKERS), ids=lambda m: m._meta.label)
 @pytest.mark.parametrize("persona", ["secretary", "district_admin"])
 def test_a_list_runs_as_many_queries_for_thirty_rows_as_for_three(client, scope, model, persona):
+    if persona not in ONLY_FOR.get(model, {persona}):
+        pytest.skip(f"{model._meta.label} is not a {persona}'s list")
     client.force_login(getattr(scope, persona))
     url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
     for _i in range(3):

@@ -6,19 +6,20 @@ as on the pages. Writes are re-checked after saving, inside the admin's
 transaction: saving something that would land outside the scope is refused
 and rolled back (NetBox does the same after API writes).
 
-A change list narrows only by what its admin offers on purpose (list_filter,
-date_hierarchy, search_fields): Django otherwise accepts any lookup on a local
-field from the query string, so ``?id_number__startswith=3708`` repeated digit
-by digit would rebuild a masked ID number. Anything else is a 400. Personal
-fields (``mark_personal``) can never be searched, filtered, sorted or listed.
+A change list narrows only by what its admin offers on purpose (its list
+filters and date hierarchy; the search box searches search_fields): Django
+otherwise accepts any lookup on a local field from the query string, so
+``?id_number__startswith=3708`` repeated digit by digit would rebuild a masked
+ID number. Anything else is a 400 (decision 28). Personal fields
+(``mark_personal``) can never be searched, filtered, sorted or listed.
 """
 from django.contrib import admin
 from django.contrib.admin import checks
-from django.core import checks as core_checks
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.filters import SimpleListFilter
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.main import ChangeList
+from django.core import checks as core_checks
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import F
 from django.db.models.constants import LOOKUP_SEP
