@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "gongzhi.territory",
     "gongzhi.party",
     "gongzhi.cases",
+    "gongzhi.deliberation",
     "gongzhi.api",
     "gongzhi.dashboard",
     "gongzhi.demo",

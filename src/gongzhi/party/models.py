@@ -9,7 +9,7 @@ enterprise and industry-chain organizations through its own link models
 import datetime
 
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +18,12 @@ from gongzhi.core.querysets import ScopedQuerySet
 from gongzhi.core.scoping import under_codes_q
 from gongzhi.people.models import PARTY_ROLES
 
+from . import working
+
 # A branch is "functioning" (实体化运行) when, on the day asked about, it
-# has a secretary, at least this many members, and a meeting or activity
-# recorded within this many days. Computed from records, never stored.
+# has a secretary, at least this many members, and a statutory meeting (三会一课)
+# recorded as held within this many days (the meetings come from the sources
+# registered in party.working). Computed from records, never stored.
 WORKING_MIN_MEMBERS = 3
 WORKING_ACTIVITY_DAYS = 90
 
@@ -55,12 +58,9 @@ class OrganizationQuerySet(ScopedQuerySet):
             PartyMember.objects.filter(organization=OuterRef("pk"))
             .order_by().values("organization").annotate(n=Count("pk")).values("n")
         )
-        recent = OrganizationActivity.objects.filter(
-            organization=OuterRef("pk"), held_on__gte=since, held_on__lte=on
-        )
         return self.annotate(
             member_count=Coalesce(Subquery(members), Value(0)),
-            has_recent_activity=Exists(recent),
+            has_recent_activity=working.held_between_exists(since, on),
         ).annotate(
             is_working=Case(
                 When(
@@ -117,7 +117,7 @@ class PartyOrganization(models.Model):
         on = on or timezone.localdate()
         since = on - datetime.timedelta(days=WORKING_ACTIVITY_DAYS)
         members = self.members.count()
-        last = self.activities.filter(held_on__lte=on).order_by("-held_on").values_list("held_on", flat=True).first()
+        last = working.last_held(self, on)
         checks = {
             "has_secretary": self.secretary_id is not None,
             "enough_members": members >= WORKING_MIN_MEMBERS,
@@ -234,7 +234,9 @@ class ActivityQuerySet(ScopedQuerySet):
 
 
 class OrganizationActivity(models.Model):
-    """A recorded meeting or activity of a party organization (组织生活记录)."""
+    """A hand-entered activity of a party organization (组织生活记录). Statutory meetings are
+    recorded on the deliberation app's meeting machinery, and only those count for the
+    really-working rule (party.working)."""
 
     organization = models.ForeignKey(PartyOrganization, on_delete=models.CASCADE, related_name="activities", verbose_name=_("organization"))
     kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)

@@ -1,0 +1,1 @@
+"""Deliberation in the back office: formats and cadences (reference data), councils."""

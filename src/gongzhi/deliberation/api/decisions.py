@@ -1,0 +1,4 @@
+"""API: decisions."""
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,4 @@
+"""API: meetings."""
+from ninja import Router
+
+router = Router()

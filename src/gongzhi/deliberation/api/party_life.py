@@ -1,0 +1,4 @@
+"""API: party_life."""
+from ninja import Router
+
+router = Router()

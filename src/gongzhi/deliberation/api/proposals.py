@@ -1,0 +1,4 @@
+"""API: proposals."""
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,4 @@
+"""API: votes."""
+from ninja import Router
+
+router = Router()

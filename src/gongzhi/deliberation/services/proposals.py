@@ -1,0 +1,1 @@
+"""Proposals: residents' topics, supports, the threshold to the agenda, answers."""

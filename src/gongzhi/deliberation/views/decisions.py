@@ -1,0 +1,2 @@
+"""Pages: decisions."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Pages: public."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Pages: votes."""
+urlpatterns = []
