@@ -277,3 +277,34 @@ def test_council_membership_has_dates(world):
     assert CouncilMember.objects.get(pk=seat.pk).ends_on == datetime.date(2026, 6, 30)
     with refused("grid or a community"):
         meetings.council_for(world.street, by=world.secretary)
+
+
+def test_the_minute_job_runs_as_many_queries_for_thirty_series_as_for_three(world, fmt):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(n):
+        for i in range(n):
+            MeetingSeries.objects.create(format=fmt, unit=world.grid_a, title=f"系列{i}", recurrence=MONTHLY_7TH,
+                                         starts_on=datetime.date(2026, 11, 1))
+
+    make(3)
+    with CaptureQueriesContext(connection) as few:
+        assert meetings.generate_step(at(2026, 11, 26, 12))["meetings"] == 6
+    make(30)
+    with CaptureQueriesContext(connection) as many:
+        assert meetings.generate_step(at(2026, 11, 26, 12))["meetings"] == 60
+    # No query per series: only SQLite's bulk insert splits into batches of about 70 rows (its
+    # limit of 999 parameters), so 60 new meetings may take one INSERT more than 6.
+    assert len(many) <= len(few) + 1, [q["sql"][:60] for q in many.captured_queries]
+
+
+def test_the_minute_job_takes_a_bounded_batch_and_catches_up_next_minute(world, fmt, monkeypatch):
+    monkeypatch.setattr(meetings, "GENERATE_BATCH", 2)
+    for i in range(3):
+        MeetingSeries.objects.create(format=fmt, unit=world.grid_a, title=f"系列{i}", recurrence=MONTHLY_7TH,
+                                     starts_on=datetime.date(2026, 11, 1))
+    assert meetings.generate_step(at(2026, 11, 26, 12))["series"] == 2
+    assert meetings.generate_step(at(2026, 11, 26, 12, 1))["series"] == 1
+    assert meetings.generate_step(at(2026, 11, 26, 12, 2))["series"] == 0
+    assert Meeting.objects.count() == 6
