@@ -190,7 +190,8 @@ def schedule_meeting(*, format, unit, starts_at, by, title=None, place="", organ
 
 
 def _locked(meeting):
-    return Meeting.objects.select_for_update().select_related("format", "unit", "organization").get(pk=meeting.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the join to the organization.
+    return Meeting.objects.select_for_update(of=("self",)).select_related("format", "unit", "organization").get(pk=meeting.pk)
 
 
 def _announce(meeting, event, key, user_ids, outbox_key=None):
