@@ -46,7 +46,7 @@ class MeetingIn(Schema):
     place: Text(_limit(Meeting, "place")) = ""
 
 
-class SeriesIn(Schema):
+class MeetingSeriesIn(Schema):
     format_code: Text(_limit(MeetingFormat, "code"))
     unit_code: Text(18) = ""
     organization_id: Optional[Id] = None
@@ -57,36 +57,36 @@ class SeriesIn(Schema):
     place: Text(_limit(MeetingSeries, "place")) = ""
 
 
-class MoveIn(Schema):
+class MeetingMoveIn(Schema):
     starts_at: datetime.datetime
 
 
-class CancelIn(Schema):
+class MeetingCancelIn(Schema):
     reason: Text(_limit(Meeting, "cancel_reason"))
 
 
-class SignInIn(Schema):
+class MeetingSignInIn(Schema):
     code: Text(20) = ""
     # Staff only: sign in this present participant on their behalf (no code needed).
     user_id: Optional[Id] = None
 
 
-class ItemIn(Schema):
+class AgendaItemIn(Schema):
     title: Text(_limit(AgendaItem, "title")) = ""
     proposal_id: Optional[Id] = None
     case_number: Optional[Text(20)] = None
     time_box_minutes: int = Field(15, strict=True, ge=1, le=240)
 
 
-class ItemMoveIn(Schema):
+class AgendaItemMoveIn(Schema):
     position: int = Field(strict=True, ge=1, le=1000)
 
 
-class MinutesIn(Schema):
+class MeetingMinutesIn(Schema):
     text: Text(LONG_TEXT)
 
 
-class ItemOut(Schema):
+class AgendaItemOut(Schema):
     id: int
     position: int
     title: str
@@ -98,8 +98,8 @@ class ItemOut(Schema):
     added_automatically: bool
 
 
-class ItemPage(Page):
-    items: list[ItemOut]
+class AgendaItemPage(Page):
+    items: list[AgendaItemOut]
 
 
 class MeetingOut(Schema):
@@ -131,21 +131,21 @@ class MeetingDetail(MeetingOut):
     signed_in: bool
     # Only for those who run the meeting (for the room's screen); null for everyone else.
     signin_code: Optional[str] = None
-    agenda: list[ItemOut]
+    agenda: list[AgendaItemOut]
 
 
-class AttendanceOut(Schema):
+class MeetingAttendanceOut(Schema):
     meeting_id: int
     signed_in_at: datetime.datetime
     method: str
     on_behalf: bool
 
 
-class NoticeOut(Schema):
+class MeetingNoticeOut(Schema):
     invited: int
 
 
-class SeriesOut(Schema):
+class MeetingSeriesOut(Schema):
     id: int
     title: str
     format_code: str
@@ -159,8 +159,8 @@ class SeriesOut(Schema):
     generated_until: Optional[datetime.date] = None
 
 
-class SeriesPage(Page):
-    items: list[SeriesOut]
+class MeetingSeriesPage(Page):
+    items: list[MeetingSeriesOut]
 
 
 def meeting_out(m):
@@ -274,14 +274,14 @@ def schedule_meeting(request, payload: MeetingIn, idempotency_key: Optional[str]
 
 
 @router.post("/meetings/{meeting_id}/move", response=answers(MeetingDetail), summary="Move this one meeting")
-def move_meeting(request, meeting_id: int, payload: MoveIn):
+def move_meeting(request, meeting_id: int, payload: MeetingMoveIn):
     meeting = visible_meeting(request.auth, meeting_id)
     rules.move_meeting(meeting, starts_at=payload.starts_at, by=request.auth)
     return meeting_detail(visible_meeting(request.auth, meeting_id), request.auth)
 
 
 @router.post("/meetings/{meeting_id}/cancel", response=answers(MeetingDetail), summary="Cancel this one meeting")
-def cancel_meeting(request, meeting_id: int, payload: CancelIn):
+def cancel_meeting(request, meeting_id: int, payload: MeetingCancelIn):
     meeting = visible_meeting(request.auth, meeting_id)
     rules.cancel_meeting(meeting, reason=payload.reason, by=request.auth)
     return meeting_detail(visible_meeting(request.auth, meeting_id), request.auth)
@@ -299,14 +299,14 @@ def close_meeting(request, meeting_id: int):
     return meeting_detail(visible_meeting(request.auth, meeting_id), request.auth)
 
 
-@router.post("/meetings/{meeting_id}/notice", response=answers(NoticeOut), summary="Send the notice (once per participant)")
+@router.post("/meetings/{meeting_id}/notice", response=answers(MeetingNoticeOut), summary="Send the notice (once per participant)")
 def send_meeting_notice(request, meeting_id: int):
     return {"invited": rules.send_notice(visible_meeting(request.auth, meeting_id), by=request.auth)}
 
 
-@router.post("/meetings/{meeting_id}/signin", response=answers(AttendanceOut), summary="Sign in with the room's code "
+@router.post("/meetings/{meeting_id}/signin", response=answers(MeetingAttendanceOut), summary="Sign in with the room's code "
              "(or, for staff, sign in a present participant on their behalf)")
-def sign_in_meeting(request, meeting_id: int, payload: SignInIn):
+def sign_in_meeting(request, meeting_id: int, payload: MeetingSignInIn):
     user = request.auth
     meeting = visible_meeting(user, meeting_id)
     if payload.user_id:
@@ -322,22 +322,22 @@ def sign_in_meeting(request, meeting_id: int, payload: SignInIn):
 
 
 @router.post("/meetings/{meeting_id}/minutes", response=answers(MeetingDetail), summary="The meeting's minutes")
-def record_meeting_minutes(request, meeting_id: int, payload: MinutesIn):
+def record_meeting_minutes(request, meeting_id: int, payload: MeetingMinutesIn):
     rules.record_meeting_minutes(visible_meeting(request.auth, meeting_id), text=payload.text, by=request.auth)
     return meeting_detail(visible_meeting(request.auth, meeting_id), request.auth)
 
 
 # --- agenda items ---------------------------------------------------------------------------------
 
-@router.get("/meetings/{meeting_id}/items", response=answers(ItemPage), summary="A meeting's agenda, in order")
+@router.get("/meetings/{meeting_id}/items", response=answers(AgendaItemPage), summary="A meeting's agenda, in order")
 def list_meeting_items(request, meeting_id: int):
     meeting = visible_meeting(request.auth, meeting_id)
     return {"items": [item_out(i) for i in _items(meeting, request.auth)], "next": None}
 
 
-@router.post("/meetings/{meeting_id}/items", response=answers(ItemOut, 201, 422),
+@router.post("/meetings/{meeting_id}/items", response=answers(AgendaItemOut, 201, 422),
              summary="Add an agenda item, from a proposal or a case of the unit (honours Idempotency-Key)")
-def add_meeting_item(request, meeting_id: int, payload: ItemIn, idempotency_key: Optional[str] = Header(
+def add_meeting_item(request, meeting_id: int, payload: AgendaItemIn, idempotency_key: Optional[str] = Header(
         None, alias=idempotency.HEADER, max_length=idempotency.KEY_MAX_LENGTH, description=KEY_DOC)):
     user = request.auth
     meeting = visible_meeting(user, meeting_id)
@@ -362,7 +362,7 @@ def add_meeting_item(request, meeting_id: int, payload: ItemIn, idempotency_key:
         item = rules.add_item(meeting, title=title, by=user, proposal=proposal, case=case,
                               time_box_minutes=payload.time_box_minutes)
         item = AgendaItem.objects.select_related("case").get(pk=item.pk)
-        return 201, ItemOut.model_validate(item_out(item)).model_dump(mode="json")
+        return 201, AgendaItemOut.model_validate(item_out(item)).model_dump(mode="json")
 
     return _idempotent(request, payload, idempotency_key, f"POST /deliberation/meetings/{meeting.pk}/items", make)
 
@@ -372,15 +372,15 @@ def visible_item(user, item_id):
                                                                                 "case"), pk=item_id)
 
 
-@router.post("/items/{item_id}/move", response=answers(ItemPage), summary="Put an item at another place on the agenda")
-def move_meeting_item(request, item_id: int, payload: ItemMoveIn):
+@router.post("/items/{item_id}/move", response=answers(AgendaItemPage), summary="Put an item at another place on the agenda")
+def move_meeting_item(request, item_id: int, payload: AgendaItemMoveIn):
     item = visible_item(request.auth, item_id)
     rules.move_item(item, position=payload.position, by=request.auth)
     return {"items": [item_out(i) for i in _items(item.meeting, request.auth)], "next": None}
 
 
-@router.post("/items/{item_id}/minutes", response=answers(ItemOut), summary="An item's minutes")
-def record_item_minutes(request, item_id: int, payload: MinutesIn):
+@router.post("/items/{item_id}/minutes", response=answers(AgendaItemOut), summary="An item's minutes")
+def record_item_minutes(request, item_id: int, payload: MeetingMinutesIn):
     item = visible_item(request.auth, item_id)
     rules.record_minutes(item, text=payload.text, by=request.auth)
     return item_out(visible_item(request.auth, item_id))
@@ -401,15 +401,15 @@ def series_out(s):
             "starts_on": s.starts_on, "ends_on": s.ends_on, "place": s.place, "generated_until": s.generated_until}
 
 
-@router.get("/series", response=answers(SeriesPage), summary="Meeting series of your scope")
+@router.get("/series", response=answers(MeetingSeriesPage), summary="Meeting series of your scope")
 def list_series(request, after: str = "", limit: int = 50):
     rows, cursor = pk_page(MeetingSeries.objects.visible_to(request.auth).select_related("format", "unit"), after, limit)
     return {"items": [series_out(s) for s in rows], "next": cursor}
 
 
-@router.post("/series", response=answers(SeriesOut, 201, 422),
+@router.post("/series", response=answers(MeetingSeriesOut, 201, 422),
              summary="Create a meeting series; its meetings are generated 60 days ahead (honours Idempotency-Key)")
-def create_series(request, payload: SeriesIn, idempotency_key: Optional[str] = Header(
+def create_series(request, payload: MeetingSeriesIn, idempotency_key: Optional[str] = Header(
         None, alias=idempotency.HEADER, max_length=idempotency.KEY_MAX_LENGTH, description=KEY_DOC)):
     user = request.auth
 
@@ -419,6 +419,6 @@ def create_series(request, payload: SeriesIn, idempotency_key: Optional[str] = H
                                      recurrence=payload.recurrence or format.recurrence, starts_on=payload.starts_on,
                                      ends_on=payload.ends_on, title=payload.title, place=payload.place, by=user)
         series = MeetingSeries.objects.select_related("format", "unit").get(pk=series.pk)
-        return 201, SeriesOut.model_validate(series_out(series)).model_dump(mode="json")
+        return 201, MeetingSeriesOut.model_validate(series_out(series)).model_dump(mode="json")
 
     return _idempotent(request, payload, idempotency_key, "POST /deliberation/series", make)
