@@ -200,3 +200,14 @@ def test_the_council_page_adds_and_ends_members(client, world):
     client.force_login(world.worker_b)
     assert client.get(reverse("deliberation:council", args=[world.grid_a.code])).status_code == 404
     assert client.post(reverse("deliberation:council_member_end", args=[member.pk]), {"ends_on": "2026-06-30"}).status_code == 404
+
+
+def test_residents_see_the_councils_seats_but_not_its_members_names(client, world, meeting):
+    council = meetings.council_for(world.grid_a, by=world.worker_a)
+    rep = make_user("王代表", Role.RESIDENT, [world.grid_a])
+    meetings.add_council_member(council=council, seat="representative", user=rep, starts_on=datetime.date(2026, 1, 1),
+                                by=world.worker_a)
+    resident_view = signed_in(client, world.outsider).get(reverse("deliberation:meeting", args=[meeting.pk])).content.decode()
+    assert 'data-testid="council"' in resident_view and "王代表" not in resident_view
+    staff_view = signed_in(client, world.worker_a).get(reverse("deliberation:meeting", args=[meeting.pk])).content.decode()
+    assert "王代表" in staff_view
