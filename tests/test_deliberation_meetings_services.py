@@ -308,3 +308,15 @@ def test_the_minute_job_takes_a_bounded_batch_and_catches_up_next_minute(world, 
     assert meetings.generate_step(at(2026, 11, 26, 12, 1))["series"] == 1
     assert meetings.generate_step(at(2026, 11, 26, 12, 2))["series"] == 0
     assert Meeting.objects.count() == 6
+
+
+def test_guessing_the_code_is_stopped_after_ten_tries_a_minute(world, meeting):
+    meeting = meetings.open_meeting(meeting, by=world.worker_a)
+    wrong = "000000" if meeting.signin_code != "000000" else "111111"
+    for _ in range(10):
+        with refused("not the code"):
+            meetings.sign_in(meeting, user=world.outsider, code=wrong)
+    with refused("Too many tries"):
+        meetings.sign_in(meeting, user=world.outsider, code=meeting.signin_code)
+    # Someone else in the room is not held up by it.
+    assert meetings.sign_in(meeting, user=make_user("neighbour", Role.RESIDENT, [world.grid_a]), code=meeting.signin_code)

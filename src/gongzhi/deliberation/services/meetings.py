@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import outbox
 from gongzhi.core.errors import DomainError
+from gongzhi.core.ratelimit import hit
 from gongzhi.core.scoping import under_codes_q, user_covers
 from gongzhi.core.text import clean_field
 from gongzhi.people.models import LEDGER_ROLES, RoleAssignment, User
@@ -34,6 +35,7 @@ GENERATE_DAYS = 60
 # Series handled per minute job run: the work per run stays bounded however many there are.
 GENERATE_BATCH = 100
 SIGNIN_CODE_DIGITS = 6
+SIGNIN_TRIES = "10/minute"
 
 NOTICES = {
     "deliberation.meeting_notice": _("Meeting notice: %(title)s, %(when)s, %(place)s."),
@@ -334,6 +336,13 @@ def sign_in(meeting, *, user, code=None, by=None, now=None):
     resident without a phone (method STAFF, recorded_by). One sign-in per person."""
     now = now or timezone.now()
     on_behalf = by is not None and by.pk != user.pk
+    if not on_behalf:
+        # Counted before the transaction (a refusal rolls it back, and with it a counter kept in
+        # the database): ten tries a minute per person and meeting make a million codes unguessable.
+        verdict = hit("meeting-signin", f"{meeting.pk}:{user.pk}", SIGNIN_TRIES)
+        if not verdict.allowed:
+            raise DomainError(_("Too many tries; please try again in %(s)d seconds."), params={"s": verdict.retry_after},
+                              code="rate_limited")
     with transaction.atomic():
         meeting = _locked(meeting)
         if meeting.status != MeetingStatus.OPEN:
