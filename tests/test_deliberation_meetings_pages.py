@@ -211,3 +211,23 @@ def test_residents_see_the_councils_seats_but_not_its_members_names(client, worl
     assert 'data-testid="council"' in resident_view and "王代表" not in resident_view
     staff_view = signed_in(client, world.worker_a).get(reverse("deliberation:meeting", args=[meeting.pk])).content.decode()
     assert "王代表" in staff_view
+
+
+def test_staff_put_an_open_proposal_on_the_agenda_and_it_is_answered(client, world, meeting, monkeypatch):
+    from gongzhi.deliberation.services import proposals as proposal_rules
+
+    proposal = Proposal.objects.create(unit=world.grid_a, title="公共充电桩放哪儿更合理?", body="电动车充电难",
+                                       author=world.outsider)
+    answered = []
+    # The proposals concern answers it (services.proposals.answer, by the contract): recorded here.
+    monkeypatch.setattr(proposal_rules, "answer", lambda p, **kw: answered.append((p.pk, kw["outcome"], kw["meeting"].pk)),
+                        raising=False)
+    signed_in(client, world.worker_a)
+    page = client.get(reverse("deliberation:meeting", args=[meeting.pk])).content.decode()
+    assert f'<option value="{proposal.pk}">' in page
+    client.post(reverse("deliberation:meeting_item_add", args=[meeting.pk]), {"proposal": proposal.pk, "time_box_minutes": "25"})
+    item = AgendaItem.objects.get(proposal=proposal)
+    assert (item.title, item.time_box_minutes, item.meeting_id) == ("公共充电桩放哪儿更合理?", 25, meeting.pk)
+    assert answered == [(proposal.pk, "on_agenda", meeting.pk)]
+    page = client.get(reverse("deliberation:meeting", args=[meeting.pk])).content.decode()
+    assert f'<option value="{proposal.pk}">' not in page

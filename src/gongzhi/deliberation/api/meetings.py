@@ -359,8 +359,11 @@ def add_meeting_item(request, meeting_id: int, payload: AgendaItemIn, idempotenc
                 raise DomainError(_("Choose an open case of this meeting's unit."), code="case",
                                   field="case_number")
         title = payload.title or (proposal.title if proposal else case.title if case else "")
-        item = rules.add_item(meeting, title=title, by=user, proposal=proposal, case=case,
-                              time_box_minutes=payload.time_box_minutes)
+        if proposal is not None:
+            item = rules.add_proposal_item(meeting, proposal, by=user, title=title,
+                                           time_box_minutes=payload.time_box_minutes)
+        else:
+            item = rules.add_item(meeting, title=title, by=user, case=case, time_box_minutes=payload.time_box_minutes)
         item = AgendaItem.objects.select_related("case").get(pk=item.pk)
         return 201, AgendaItemOut.model_validate(item_out(item)).model_dump(mode="json")
 

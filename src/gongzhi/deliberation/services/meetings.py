@@ -423,6 +423,27 @@ def add_item(meeting, *, title, by, proposal=None, case=None, time_box_minutes=1
                                          status=ItemStatus.PENDING)
 
 
+def add_proposal_item(meeting, proposal, *, by, title="", time_box_minutes=15):
+    """Staff put an open proposal on this meeting's agenda: the proposal is answered "on the
+    agenda" (its proposer and supporters see it, services.proposals.answer) and the item is added
+    once. One transaction: both happen or neither."""
+    _require_runner(by, meeting)
+    from . import proposals as proposal_rules
+
+    answer = getattr(proposal_rules, "answer", None)
+    with transaction.atomic():
+        if answer is not None:
+            answer(proposal, outcome="on_agenda", by=by, meeting=meeting,
+                   reason=str(_("On the agenda of %(title)s, %(when)s.") % {"title": meeting.title, "when": _when(meeting)}))
+        item = AgendaItem.objects.filter(meeting=meeting, proposal=proposal).first()
+        if item is None:
+            item = add_item(meeting, title=title or proposal.title, by=by, proposal=proposal,
+                            time_box_minutes=time_box_minutes)
+        elif item.time_box_minutes != time_box_minutes:
+            set_time_box(item, minutes=time_box_minutes, by=by)
+    return item
+
+
 def move_item(item, *, position, by):
     """Put ``item`` at ``position`` (1 = first) on its meeting's agenda; the others close up."""
     _require_runner(by, item.meeting)

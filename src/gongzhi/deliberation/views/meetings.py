@@ -244,7 +244,10 @@ def meeting_item_add(request, pk):
                 raise DomainError(_("Choose an open case of this meeting's unit."), code="case", field="case")
         title = post.get("title", "").strip() or (proposal.title if proposal else case.title if case else "")
         minutes = _pk(post.get("time_box_minutes")) or 15
-        rules.add_item(meeting, title=title, by=user, proposal=proposal, case=case, time_box_minutes=minutes)
+        if proposal is not None:
+            rules.add_proposal_item(meeting, proposal, by=user, title=title, time_box_minutes=minutes)
+        else:
+            rules.add_item(meeting, title=title, by=user, case=case, time_box_minutes=minutes)
     except DomainError as error:
         _error(request, error)
     else:
