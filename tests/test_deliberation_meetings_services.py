@@ -313,10 +313,15 @@ def test_the_minute_job_takes_a_bounded_batch_and_catches_up_next_minute(world, 
 def test_guessing_the_code_is_stopped_after_ten_tries_a_minute(world, meeting):
     meeting = meetings.open_meeting(meeting, by=world.worker_a)
     wrong = "000000" if meeting.signin_code != "000000" else "111111"
+    # All within one minute's window (a window boundary between the tries would start a new count).
+    now = timezone.make_aware(datetime.datetime.fromtimestamp(timezone.now().timestamp() // 60 * 60 + 1))
     for _ in range(10):
         with refused("not the code"):
-            meetings.sign_in(meeting, user=world.outsider, code=wrong)
+            meetings.sign_in(meeting, user=world.outsider, code=wrong, now=now)
     with refused("Too many tries"):
-        meetings.sign_in(meeting, user=world.outsider, code=meeting.signin_code)
-    # Someone else in the room is not held up by it.
-    assert meetings.sign_in(meeting, user=make_user("neighbour", Role.RESIDENT, [world.grid_a]), code=meeting.signin_code)
+        meetings.sign_in(meeting, user=world.outsider, code=meeting.signin_code, now=now)
+    # Someone else in the room is not held up by it; and a minute later the count starts again.
+    neighbour = make_user("neighbour", Role.RESIDENT, [world.grid_a])
+    assert meetings.sign_in(meeting, user=neighbour, code=meeting.signin_code, now=now)
+    later = now + datetime.timedelta(minutes=1)
+    assert meetings.sign_in(meeting, user=world.outsider, code=meeting.signin_code, now=later)

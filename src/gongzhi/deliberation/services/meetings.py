@@ -339,7 +339,7 @@ def sign_in(meeting, *, user, code=None, by=None, now=None):
     if not on_behalf:
         # Counted before the transaction (a refusal rolls it back, and with it a counter kept in
         # the database): ten tries a minute per person and meeting make a million codes unguessable.
-        verdict = hit("meeting-signin", f"{meeting.pk}:{user.pk}", SIGNIN_TRIES)
+        verdict = hit("meeting-signin", f"{meeting.pk}:{user.pk}", SIGNIN_TRIES, now=now.timestamp())
         if not verdict.allowed:
             raise DomainError(_("Too many tries; please try again in %(s)d seconds."), params={"s": verdict.retry_after},
                               code="rate_limited")
