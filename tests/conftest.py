@@ -136,3 +136,21 @@ def fresh_content_types():
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def default_meeting_formats(request):
+    # The default meeting formats and 三会一课 cadences come from a data migration; a transactional
+    # test's flush takes them with it, and every later test of deliberation would find none.
+    uses = [name for name in ("transactional_db", "db") if name in request.fixturenames]
+    if not uses:
+        return
+    request.getfixturevalue(uses[0])
+    from gongzhi.deliberation.models import MeetingFormat
+
+    if not MeetingFormat.objects.exists():
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("gongzhi.deliberation.migrations.0002_default_formats").load(apps, None)

@@ -4,11 +4,13 @@ import itertools
 
 import pytest
 from django.contrib import admin
+from django.utils import timezone
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongzhi.cases import services as case_services
 from gongzhi.cases.models import CaseContactView, Category, CategoryTimeLimit, Channel
+from gongzhi.deliberation.models import Council, Meeting, MeetingFormat, MeetingSeries, PartyCadence
 from gongzhi.party.models import (
     DualReport, InstructorAssignment, OrganizationActivity, OrganizationKind, PartyMember, PartyOrganization, PioneerPost,
 )
@@ -66,6 +68,16 @@ def _case(w):
                                      channel=Channel.PATROL, recorded_by=w.worker_a, lat=35.01, lng=116.005)
 
 
+def _meeting_format(w):
+    return MeetingFormat.objects.create(code=f"format-{next(serial)}", name="议事", recurrence="FREQ=MONTHLY;BYMONTHDAY=7;BYHOUR=19")
+
+
+def _meeting(w):
+    starts = timezone.now() + datetime.timedelta(days=next(serial) % 60)
+    return Meeting.objects.create(format=_meeting_format(w), unit=w.grid_a, organization=_branch(w), title="会议",
+                                  starts_at=starts, ends_at=starts + datetime.timedelta(hours=1))
+
+
 # How to add one row that the viewer sees, for each model with a back-office list.
 ROW_MAKERS = {
     Unit: lambda w: territory.create_unit(name=f"网格{next(serial)}", level=Level.GRID, parent=w.community),
@@ -92,6 +104,15 @@ ROW_MAKERS = {
     CaseContactView: lambda w: CaseContactView.objects.create(user=w.secretary, case=_case(w)),
     CategoryTimeLimit: lambda w: CategoryTimeLimit.objects.create(district=w.district, category=_minor_category(w),
                                                                   response_hours=12, resolve_hours=48),
+    MeetingFormat: _meeting_format,
+    PartyCadence: lambda w: PartyCadence.objects.create(format=MeetingFormat.objects.filter(purpose="party").first(),
+                                                        organization_kind=f"kind-{next(serial)}", every_months=1),
+    MeetingSeries: lambda w: MeetingSeries.objects.create(
+        format=_meeting_format(w), unit=w.grid_a, organization=_branch(w), title="系列", recurrence="FREQ=MONTHLY;BYHOUR=9",
+        starts_on=datetime.date(2026, 1, 1)),
+    Council: lambda w: Council.objects.create(
+        unit=territory.create_unit(name=f"网格{next(serial)}", level=Level.GRID, parent=w.community), name="议事会"),
+    Meeting: _meeting,
 }
 # Lists that only some back-office roles open at all (the others get 403 there, tested elsewhere).
 ONLY_FOR = {CategoryTimeLimit: {"district_admin"}}

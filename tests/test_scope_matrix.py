@@ -182,6 +182,46 @@ ROUTES = {
 }
 ROUTES["cases:move/no_such_move"].why_never_found = "there is no such move, for any case"
 
+# Deliberation: meetings (the meeting concern's pages).
+def _resident_of(code):
+    """An account with a resident role in the unit ``code`` (0 when there is none)."""
+    return User.objects.filter(role_assignments__role=Role.RESIDENT, role_assignments__units__code=code).values_list(
+        "pk", flat=True).first() or 0
+
+
+def _format_pk(code="shuo-qi-shuo-ba"):
+    from gongzhi.deliberation.models import MeetingFormat
+    return MeetingFormat.objects.get(code=code).pk
+
+
+MEETING_ACTIONS = {"notice": {}, "open": {}, "close": {}, "move": {"starts_at": "2027-01-07T19:00"},
+                   "cancel": {"reason": "矩阵"}, "minutes": {"minutes": "矩阵"}}
+ROUTES.update({
+    "deliberation:meetings": page(query=lambda o: {"when": "past"}),
+    # A unit in the body: another district's unit is no unit.
+    "deliberation:meeting_schedule": on("unit", lambda o: {}, methods=(POST,), body=lambda o: {
+        "format": _format_pk(), "unit": o.pk, "starts_at": "2027-01-07T19:00", "title": "矩阵"}),
+    "deliberation:series_create": on("unit", lambda o: {}, methods=(POST,), body=lambda o: {
+        "format": _format_pk(), "unit": o.pk, "starts_on": "2027-01-01", "title": "矩阵"}),
+    "deliberation:meeting": on("meeting", by_pk),
+    **{f"deliberation:meeting_action/{name}": on("meeting", lambda o, name=name: {"pk": o.pk, "action": name},
+                                                 methods=(POST,), body=lambda o, body=body: body)
+       for name, body in MEETING_ACTIONS.items()},
+    "deliberation:meeting_item_add": on("meeting", by_pk, methods=(POST,), body=lambda o: {"title": "矩阵"}),
+    **{f"deliberation:meeting_item_action/{name}": on("agenda_item", lambda o, name=name: {"pk": o.pk, "action": name},
+                                                      methods=(POST,), body=lambda o: {"position": "1", "minutes": "矩阵",
+                                                                                       "time_box_minutes": "20"})
+       for name in ("move", "minutes", "time_box")},
+    "deliberation:signin_screen": on("meeting", by_pk, methods=(GET,)),
+    "deliberation:signin": on("meeting", by_pk, body=lambda o: {"code": "000000"}),
+    # The person signed in on their behalf: a resident of the meeting's own district.
+    "deliberation:signin_behalf": on("meeting", by_pk, methods=(POST,), body=lambda o: {"user": getattr(o, "person", 0)}),
+    "deliberation:council": on("unit", lambda o: {"code": o.code}, methods=(GET,)),
+    "deliberation:council_member_add": on("unit", lambda o: {"code": o.code}, methods=(POST,), body=lambda o: {
+        "seat": "representative", "user": _resident_of(o.code), "starts_on": "2026-01-01"}),
+    "deliberation:council_member_end": on("council_member", by_pk, methods=(POST,), body=lambda o: {"ends_on": "2026-12-31"}),
+})
+
 def move_body(o):
     return {"note": "矩阵", "version": None, "agency_id": o.agency, "agency_ids": [o.agency], "main_case": o.number}
 
@@ -225,6 +265,28 @@ API = {
     "GET /ratings": page(methods=(GET,)),
     "GET /rates": page(methods=(GET,), query=lambda o: {"dimension": "agency"}),
     "GET /figures": page(methods=(GET,)),
+    # Deliberation: meetings.
+    "GET /deliberation/meetings": page(methods=(GET,), query=lambda o: {"unit": "370871", "status": "scheduled"}),
+    "GET /deliberation/meetings/{meeting_id}": on("meeting", lambda o: {"meeting_id": o.pk}, methods=(GET,)),
+    "POST /deliberation/meetings": on("unit", lambda o: {}, methods=(POST,), json_body=True, body=lambda o: {
+        "format_code": "shuo-qi-shuo-ba", "unit_code": o.code, "starts_at": "2027-01-07T19:00:00+08:00"}),
+    **{f"POST /deliberation/meetings/{{meeting_id}}/{name}": on("meeting", lambda o: {"meeting_id": o.pk}, methods=(POST,),
+                                                               json_body=True, body=lambda o, body=body: body)
+       for name, body in {"move": {"starts_at": "2027-01-08T19:00:00+08:00"}, "cancel": {"reason": "矩阵"}, "open": {},
+                          "close": {}, "notice": {}, "minutes": {"text": "矩阵"}, "items": {"title": "矩阵"}}.items()},
+    "POST /deliberation/meetings/{meeting_id}/signin": on("meeting", lambda o: {"meeting_id": o.pk}, methods=(POST,),
+                                                          json_body=True, body=lambda o: {"code": "000000"}),
+    "POST /deliberation/meetings/{meeting_id}/signin#user_id": on(
+        "meeting", lambda o: {"meeting_id": o.pk}, methods=(POST,), json_body=True,
+        body=lambda o: {"user_id": getattr(o, "person", 999999)}),
+    "GET /deliberation/meetings/{meeting_id}/items": on("meeting", lambda o: {"meeting_id": o.pk}, methods=(GET,)),
+    "POST /deliberation/items/{item_id}/move": on("agenda_item", lambda o: {"item_id": o.pk}, methods=(POST,),
+                                                 json_body=True, body=lambda o: {"position": 1}),
+    "POST /deliberation/items/{item_id}/minutes": on("agenda_item", lambda o: {"item_id": o.pk}, methods=(POST,),
+                                                    json_body=True, body=lambda o: {"text": "矩阵"}),
+    "GET /deliberation/series": page(methods=(GET,)),
+    "POST /deliberation/series": on("unit", lambda o: {}, methods=(POST,), json_body=True, body=lambda o: {
+        "format_code": "shuo-qi-shuo-ba", "unit_code": o.code, "starts_on": "2027-01-01", "title": "矩阵"}),
 }
 # Families of operations called alike, for those without an entry of their own above.
 API_FAMILIES = [
@@ -252,10 +314,17 @@ ADMIN_OBJECTS = {
     "cases.Category": "category",
     "cases.CaseContactView": "contact_view",
     "cases.CategoryTimeLimit": "time_limit",
+    "deliberation.MeetingFormat": "meeting_format",
+    "deliberation.PartyCadence": "party_cadence",
+    "deliberation.MeetingSeries": "series",
+    "deliberation.Council": "council",
+    "deliberation.Meeting": "meeting",
 }
 # Objects every signed-in user (or every back-office user) may read, whatever their district.
 OPEN_KINDS = {"agency": "the agency directory is open, for dispatch (decision 18)",
-              "category": "the category tree is shared by every district"}
+              "category": "the category tree is shared by every district",
+              "meeting_format": "meeting formats are reference data, open to the back office",
+              "party_cadence": "三会一课 cadences are reference data, open to the back office"}
 ADMIN_MODEL_VIEWS = ("changelist", "add", "history", "delete", "change")
 
 
@@ -476,6 +545,18 @@ def build_district(key, code, west):
     d.time_limit = CategoryTimeLimit.objects.create(district=d.district, category=d.case.category, response_hours=12, resolve_hours=72)
     d.second_case = case_services.create_case(title=f"{key}的另一个问题", description="路灯不亮", category=d.case.category,
                                               channel=Channel.RESIDENT, reporter=d.reporter, building=d.building)
+    # Deliberation: a meeting of the grid with one agenda item, a series, the grid's council.
+    from gongzhi.deliberation.models import AgendaItem, Council, CouncilMember, Meeting, MeetingFormat, MeetingSeries
+    talk = MeetingFormat.objects.get(code="shuo-qi-shuo-ba")
+    starts = timezone.now() + datetime.timedelta(days=3)
+    d.meeting = Meeting.objects.create(format=talk, unit=d.grid, title=f"{key}说七说八", starts_at=starts,
+                                       ends_at=starts + datetime.timedelta(minutes=90))
+    d.agenda_item = AgendaItem.objects.create(meeting=d.meeting, position=1, title="健身器材")
+    d.series = MeetingSeries.objects.create(format=talk, unit=d.grid, title=f"{key}说七说八", starts_on=datetime.date(2026, 1, 1),
+                                            recurrence="FREQ=MONTHLY;BYMONTHDAY=7;BYHOUR=19;BYMINUTE=0")
+    d.council = Council.objects.create(unit=d.grid, name=f"{key}网格协商议事会")
+    d.council_member = CouncilMember.objects.create(council=d.council, seat="grid_worker", user=d.worker,
+                                                    starts_on=datetime.date(2026, 1, 1))
     return d
 
 
@@ -498,6 +579,10 @@ def build_world():
     # content types then come back with new ids, and the cached ones would point at nothing.
     ContentType.objects.clear_cache()
     install(Category)  # the default tree (a transactional test elsewhere may have flushed it)
+    # The default meeting formats, for the same reason (a data migration loads them).
+    import importlib
+    from django.apps import apps as global_apps
+    importlib.import_module("gongzhi.deliberation.migrations.0002_default_formats").load(global_apps, None)
     a, b = build_district("A", "370871", 116.00), build_district("B", "370872", 117.00)
     identities = []
     units = {"district": a.district, "street": a.street, "community": a.community, "grid": a.grid}
@@ -530,6 +615,7 @@ def build_world():
     # and the API would then write last_used_at again on every one of its requests.
     ApiToken.objects.update(last_used_at=timezone.now() + datetime.timedelta(days=1))
     objects = {}
+    from gongzhi.deliberation.models import MeetingFormat, PartyCadence
     for key, d in (("A", a), ("B", b)):
         resident_type = ContentType.objects.get_for_model(Resident).pk
         objects[key] = {
@@ -544,6 +630,10 @@ def build_world():
             "case": SimpleNamespace(number=d.case.number, second=d.second_case.number),
             "photo": SimpleNamespace(number=d.case.number, token=d.photo.token),
             "contact_view": d.contact_view, "time_limit": d.time_limit,
+            "meeting": SimpleNamespace(pk=d.meeting.pk, person=d.reporter.pk), "agenda_item": d.agenda_item,
+            "series": d.series, "council": d.council, "council_member": d.council_member,
+            "meeting_format": MeetingFormat.objects.get(code="shuo-qi-shuo-ba" if key == "A" else "louzhang-yehua"),
+            "party_cadence": PartyCadence.objects.order_by("pk")[0 if key == "A" else 1],
         }
     return SimpleNamespace(a=a, b=b, identities=identities, objects=objects)
 
