@@ -31,7 +31,7 @@ def next_meeting_for(unit, now=None):
 def add_item(meeting, *, title, by, proposal=None, case=None, time_box_minutes=15, automatic=False):
     """Put an item at the end of ``meeting``'s agenda. A proposal goes on one meeting's agenda
     once; items are added only before the meeting is held."""
-    title = clean_field(title, field="title", max_length=AgendaItem._meta.get_field("title").max_length)
+    title = clean_field(AgendaItem, "title", title, required=True)
     if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.OPEN):
         raise DomainError(_("This meeting is over: its agenda can no longer change."), code="meeting_over")
     with transaction.atomic():
