@@ -6,8 +6,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from gongzhi.core.models import Notice, OutboxMessage
-from gongzhi.core.errors import DomainError
+from gongzhi.core.models import Notice
 from gongzhi.deliberation.models import AgendaItem, Proposal, ProposalFollow, ProposalPhoto, ProposalStatus, Support
 from gongzhi.deliberation.services import proposals as svc
 from gongzhi.people.models import Role

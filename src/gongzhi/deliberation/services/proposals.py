@@ -25,7 +25,7 @@ from gongzhi.cases.photos import prepare_photos
 from gongzhi.core import outbox
 from gongzhi.core.errors import DomainError
 from gongzhi.core.scoping import under_codes_q, user_covers
-from gongzhi.core.text import clean_field
+from gongzhi.core.text import LONG_TEXT, clean_field, clean_text
 from gongzhi.people.models import Role, User
 from gongzhi.territory.models import Level, Unit
 
@@ -332,8 +332,8 @@ def answer(proposal, *, outcome, reason, by, meeting=None, now=None):
         raise DomainError(_("Only staff of this grid or community may answer its proposals."), code="forbidden")
     if outcome not in OUTCOMES:
         raise DomainError(_("Choose an answer: on the agenda, answered, or not in scope."), code="outcome", field="outcome")
-    reason = clean_field(Proposal, "answer", reason, required=outcome != ProposalStatus.ON_AGENDA,
-                         label=_("reason"))
+    reason = clean_text(reason, field="reason", max_length=LONG_TEXT, multiline=True, label=_("reason"),
+                        required=outcome != ProposalStatus.ON_AGENDA)
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.status != ProposalStatus.OPEN:
