@@ -145,10 +145,8 @@ def list_proposals(request, status: str = "", unit: str = "", after: str = "", l
             summary="Proposals worded like a text, of a unit and the units above it")
 def similar_proposals(request, unit: str, text: str = ""):
     user = request.auth
-    # Only a unit one may propose for; any other answers an empty list, like a missing one.
-    target = services.proposal_units(user).filter(code=unit[:18]).first()
-    if target is None:
-        return []
+    # Only a unit one may propose for; any other answers 404, like a missing one.
+    target = get_object_or_404(services.proposal_units(user), code=unit[:18])
     found = services.similar_proposals(target, text[:1000], user=user)
     return [{"id": p.pk, "title": p.title, "status": p.status, "support_count": p.support_count,
              "unit_name": p.unit.name} for p in found]

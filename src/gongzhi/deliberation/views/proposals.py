@@ -91,7 +91,8 @@ def proposal_list(request):
 
 
 class ProposalForm(forms.Form):
-    unit = forms.TypedChoiceField(label=gettext_lazy("For"), coerce=int)
+    # Units by code (not personal, and the same in the similar-proposals request).
+    unit = forms.ChoiceField(label=gettext_lazy("For"))
     author = forms.TypedChoiceField(label=gettext_lazy("On behalf of (a resident of your grid)"), coerce=int,
                                     required=False, empty_value=None)
     title = forms.CharField(label=gettext_lazy("Topic in a few words"), max_length=100)
@@ -101,8 +102,8 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.units = {u.pk: u for u in services.proposal_units(user)[:200]}
-        self.fields["unit"].choices = [(pk, u.name) for pk, u in self.units.items()]
+        self.units = {u.code: u for u in services.proposal_units(user)[:200]}
+        self.fields["unit"].choices = [(code, u.name) for code, u in self.units.items()]
         if _is_staff(user):
             self.residents = {u.pk: u for u in services.residents_for(user)[:500]}
             self.fields["author"].choices = [("", _("Myself"))] + [(pk, str(u)) for pk, u in self.residents.items()]
@@ -124,8 +125,8 @@ def proposal_new(request):
     if not user.holds(PARTICIPANT_ROLES | DELIBERATION_STAFF_ROLES):
         raise Http404
     initial = {}
-    if request.GET.get("unit", "").isdigit():
-        initial["unit"] = int(request.GET["unit"])
+    if request.GET.get("unit"):
+        initial["unit"] = request.GET["unit"][:18]
     form = ProposalForm(request.POST or None, request.FILES or None, user=user, initial=initial)
     status = 200
     if request.method == "POST":
@@ -155,9 +156,10 @@ def proposal_new(request):
 def proposal_similar(request):
     """htmx: a small list of similar proposals while the form is typed in."""
     user = request.user
-    unit = services.proposal_units(user).filter(pk=request.GET.get("unit") if str(request.GET.get("unit", "")).isdigit() else 0).first()
+    # Only a unit one may propose for: any other is a 404, like a missing one.
+    unit = get_object_or_404(services.proposal_units(user), code=request.GET.get("unit", "")[:18])
     text = f"{request.GET.get('title', '')[:100]} {request.GET.get('body', '')[:500]}".strip()
-    found = services.similar_proposals(unit, text, user=user) if unit else []
+    found = services.similar_proposals(unit, text, user=user)
     return render(request, "deliberation/proposal_similar.html", {"similar": found})
 
 
