@@ -208,6 +208,8 @@ def test_with_no_meeting_scheduled_it_waits_and_goes_on_the_first_meeting_that_a
         svc.support(p, user=r)
     p.refresh_from_db()
     assert p.status == ProposalStatus.OPEN and p.threshold_reached_at is not None
+    with refused("no longer open"):  # the supports that reached the threshold stay
+        svc.unsupport(p, user=Support.objects.filter(proposal=p).first().user)
     assert svc.place_waiting_step(timezone.now()) == {"placed": 0}
     m = meeting(world.grid_a)
     assert svc.place_waiting_step(timezone.now()) == {"placed": 1}

@@ -264,10 +264,13 @@ def support(proposal, *, user, by=None, now=None):
 
 
 def unsupport(proposal, *, user):
-    """Take one's support back, while the proposal is still open for support."""
+    """Take one's support back, while the proposal is open and has not reached its threshold."""
     with transaction.atomic():
         locked = _locked(proposal)
-        if locked.status != ProposalStatus.OPEN:
+        # Once the threshold is reached the supports are what put it forward: they stay (as in
+        # CONSUL, where supports can no longer be withdrawn after the threshold), also while it
+        # waits for a meeting to be scheduled.
+        if locked.status != ProposalStatus.OPEN or locked.threshold_reached_at is not None:
             raise DomainError(_("This proposal is no longer open: its supports cannot change."), code="closed")
         deleted, _rows = Support.objects.filter(proposal=locked, user=user).delete()
         if not deleted:
