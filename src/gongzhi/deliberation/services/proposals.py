@@ -34,9 +34,9 @@ from ..models import (DELIBERATION_STAFF_ROLES, PARTICIPANT_ROLES, Meeting, Meet
 from . import meetings
 
 NOTICES = {
-    "deliberation.proposal_on_agenda": _("Your proposal \"%(title)s\" is on the agenda of %(meeting)s."),
-    "deliberation.proposal_answered": _("The proposal \"%(title)s\" has been answered."),
-    "deliberation.proposal_out_of_scope": _("The proposal \"%(title)s\" was found not in scope; the reason is on its page."),
+    "deliberation.proposal_on_agenda": _("Your proposal “%(title)s” is on the agenda of %(meeting)s."),
+    "deliberation.proposal_answered": _("The proposal “%(title)s” has been answered."),
+    "deliberation.proposal_out_of_scope": _("The proposal “%(title)s” was found not in scope; the reason is on its page."),
 }
 
 PROPOSAL_LEVELS = (Level.GRID, Level.COMMUNITY)
