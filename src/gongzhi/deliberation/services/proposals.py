@@ -223,7 +223,9 @@ def _reach_threshold(proposal, now):
 
 
 def _locked(proposal):
-    return Proposal.objects.select_for_update().select_related("unit").get(pk=proposal.pk)
+    # Only the proposal row (of=self): a join would lock the unit row too and queue every
+    # support of the grid behind one another.
+    return Proposal.objects.select_for_update(of=("self",)).select_related("unit").get(pk=proposal.pk)
 
 
 def support(proposal, *, user, by=None, now=None):
