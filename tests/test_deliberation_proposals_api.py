@@ -126,3 +126,24 @@ def test_similar_proposals_of_ones_units(api, world, proposals):
     found = api.get("/proposals/similar", r, unit=world.grid_a.code, text="健身器材坏了没人修").json()
     assert [p["title"] for p in found] == ["健身器材坏了"]
     assert api.get("/proposals/similar", r, unit=world.grid_b.code, text="充电桩放哪儿").status_code == 404
+
+
+def test_the_list_costs_the_same_queries_for_one_proposal_or_twenty(api, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    m = meeting(world.grid_a)
+    (r,) = residents(world, 1)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/proposals", r).status_code == 200
+        return len(queries)
+
+    svc.answer(svc.propose(unit=world.grid_a, author=world.outsider, title="一", body="一"), outcome="on_agenda",
+               reason="", by=world.worker_a, meeting=m)
+    one = count()
+    for i in range(19):
+        svc.answer(svc.propose(unit=world.grid_a, author=world.outsider, title=f"议{i}", body="内容"),
+                   outcome="on_agenda", reason="", by=world.worker_a, meeting=m)
+    assert count() == one

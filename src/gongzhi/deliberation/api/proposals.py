@@ -128,7 +128,7 @@ def _on_behalf_user(by, user_id, unit):
 @router.get("/proposals", response=answers(ProposalPage), summary="Proposals of your units, newest first")
 def list_proposals(request, status: str = "", unit: str = "", after: str = "", limit: int = 25):
     user = request.auth
-    found = Proposal.objects.visible_to(user).select_related("unit", "author")
+    found = services.with_agenda(Proposal.objects.visible_to(user).select_related("unit", "author"))
     if status:
         found = found.filter(status__in=[s for s in status.split(",") if s in ProposalStatus.values] or ["-"])
     if unit:

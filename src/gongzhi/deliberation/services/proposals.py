@@ -391,8 +391,22 @@ def author_label(proposal, viewer):
     return masked_name(name)
 
 
+def with_agenda(proposals):
+    """``proposals`` with their agenda items and meetings read in one more query (for lists)."""
+    from django.db.models import Prefetch
+
+    from ..models import AgendaItem
+
+    return proposals.prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("meeting")))
+
+
 def agenda_item_of(proposal):
-    return proposal.agenda_items.select_related("meeting").order_by("-meeting__starts_at").first()
+    """The agenda item the proposal went to (the latest meeting's, if more than one)."""
+    if "agenda_items" in getattr(proposal, "_prefetched_objects_cache", {}):
+        items = list(proposal.agenda_items.all())
+    else:
+        items = list(proposal.agenda_items.select_related("meeting"))
+    return max(items, key=lambda i: (i.meeting.starts_at, i.pk)) if items else None
 
 
 def similar_proposals(unit, text, *, user, limit=5):
