@@ -158,3 +158,17 @@ def test_the_reason_of_an_answer_is_shown_to_supporters(client, world, fitness):
     svc.answer(fitness, outcome="out_of_scope", reason="属于市政设施,已转12345", by=world.worker_a)
     html = page(client, r, "proposal", fitness.pk).content.decode()
     assert "属于市政设施,已转12345" in html
+
+
+def test_a_grid_worker_records_the_support_of_a_resident_without_a_phone(client, world, fitness):
+    (r,) = residents(world, 1)
+    (b,) = residents(world, 1, grid=world.grid_b)
+    response = page(client, world.worker_a, "proposal", fitness.pk)
+    assert 'data-testid="support-on-behalf"' in response.content.decode()
+    assert r in response.context["residents"] and world.outsider not in response.context["residents"]  # not the author
+    client.post(reverse("deliberation:proposal_support", args=[fitness.pk]), {"user": b.pk})
+    assert not Support.objects.exists()
+    client.post(reverse("deliberation:proposal_support", args=[fitness.pk]), {"user": r.pk})
+    support = Support.objects.get()
+    assert support.user == r and support.recorded_by == world.worker_a
+    assert 'data-testid="support-on-behalf"' not in page(client, r, "proposal", fitness.pk).content.decode()

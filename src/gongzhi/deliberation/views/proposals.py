@@ -181,6 +181,10 @@ def proposal_detail(request, pk):
         "may_support": proposal.status == ProposalStatus.OPEN and proposal.author_id != user.pk
         and services.takes_part_in(user, proposal.unit),
         "is_staff": services.is_staff_of(user, proposal.unit),
+        # Staff record the support of a resident of their grid who has no phone.
+        "residents": (list(services.residents_for(user, proposal.unit).exclude(pk=proposal.author_id)
+                           .exclude(proposal_supports__proposal=proposal)[:500])
+                      if proposal.status == ProposalStatus.OPEN and services.is_staff_of(user, proposal.unit) else []),
         "supports_left": services.supports_left(user) if user.holds(PARTICIPANT_ROLES) else None,
     })
 
@@ -191,7 +195,16 @@ def _action(name):
     def act(request, pk):
         proposal = _visible(request, pk)
         try:
-            if name == "support":
+            if name == "support" and request.POST.get("user"):
+                # A grid worker records the support of a resident of their grid (no phone).
+                raw = request.POST["user"]
+                resident = services.residents_for(request.user, proposal.unit).filter(
+                    pk=int(raw) if raw.isdigit() and len(raw) < 18 else 0).first()
+                if resident is None:
+                    raise DomainError(_("No such resident in your grids."), code="resident")
+                services.support(proposal, user=resident, by=request.user)
+                messages.success(request, _("The support of %(name)s is recorded.") % {"name": resident})
+            elif name == "support":
                 services.support(proposal, user=request.user)
                 messages.success(request, _("You support this proposal and will hear of it."))
             elif name == "unsupport":
