@@ -21,6 +21,7 @@ from gongzhi.core.paging import cursor_page
 from gongzhi.core.ratelimit import intake
 from gongzhi.core.scoping import under_codes_q
 from gongzhi.core.text import LONG_TEXT
+from gongzhi.people.models import Role
 
 from ..models import (DELIBERATION_STAFF_ROLES, PARTICIPANT_ROLES, Decision, Meeting, MeetingStatus, Proposal,
                       ProposalFollow, ProposalStatus, Purpose, Support)
@@ -39,6 +40,12 @@ def _decision_url(decision):
 
 def _is_staff(user):
     return user.holds(DELIBERATION_STAFF_ROLES)
+
+
+def _types_for_residents(user):
+    """Grid workers type proposals and supports in for the residents of their grid (a list of a
+    grid's accounts; a street's or district's would be far too long to pick from)."""
+    return user.has_role(Role.GRID_WORKER)
 
 
 @login_required
@@ -104,7 +111,7 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.units = {u.code: u for u in services.proposal_units(user)[:200]}
         self.fields["unit"].choices = [(code, u.name) for code, u in self.units.items()]
-        if _is_staff(user):
+        if _types_for_residents(user):
             self.residents = {u.pk: u for u in services.residents_for(user)[:500]}
             self.fields["author"].choices = [("", _("Myself"))] + [(pk, str(u)) for pk, u in self.residents.items()]
         else:
@@ -184,7 +191,8 @@ def proposal_detail(request, pk):
         # Staff record the support of a resident of their grid who has no phone.
         "residents": (list(services.residents_for(user, proposal.unit).exclude(pk=proposal.author_id)
                            .exclude(proposal_supports__proposal=proposal)[:500])
-                      if proposal.status == ProposalStatus.OPEN and services.is_staff_of(user, proposal.unit) else []),
+                      if proposal.status == ProposalStatus.OPEN and _types_for_residents(user)
+                      and services.is_staff_of(user, proposal.unit) else []),
         "supports_left": services.supports_left(user) if user.holds(PARTICIPANT_ROLES) else None,
     })
 
