@@ -172,3 +172,12 @@ def test_a_grid_worker_records_the_support_of_a_resident_without_a_phone(client,
     support = Support.objects.get()
     assert support.user == r and support.recorded_by == world.worker_a
     assert 'data-testid="support-on-behalf"' not in page(client, r, "proposal", fitness.pk).content.decode()
+
+
+def test_the_page_says_how_many_supports_put_it_on_the_agenda_and_when_it_waits(client, world, fitness):
+    meeting(world.grid_a, threshold=3)
+    (r,) = residents(world, 1)
+    response = page(client, r, "proposal", fitness.pk)
+    assert response.context["threshold"] == 3 and 'data-testid="threshold"' in response.content.decode()
+    Proposal.objects.filter(pk=fitness.pk).update(threshold_reached_at="2026-11-20T10:00:00Z")
+    assert 'data-testid="waiting"' in page(client, r, "proposal", fitness.pk).content.decode()

@@ -180,7 +180,11 @@ def proposal_detail(request, pk):
     user = request.user
     proposal = _visible(request, pk)
     item = services.agenda_item_of(proposal)
+    threshold = None
+    if proposal.status == ProposalStatus.OPEN:
+        threshold = services.threshold_for(proposal.unit, services.meetings.next_meeting_for(proposal.unit))
     return render(request, "deliberation/proposal_detail.html", {
+        "threshold": threshold,
         "proposal": proposal, "author": services.author_label(proposal, user), "item": item,
         "photos": list(proposal.photos.all()),
         "supported": Support.objects.filter(proposal=proposal, user=user).exists(),
