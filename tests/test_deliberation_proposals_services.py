@@ -289,3 +289,14 @@ def test_similar_proposals_are_worded_alike_visible_and_of_the_unit_or_above(wor
     assert found[0] == fitness
     assert svc.similar_proposals(world.grid_a, "健", user=r) == []
     assert svc.similar_proposals(world.grid_a, "!!!", user=r) == []
+
+
+def test_the_residents_a_worker_acts_for_hold_the_resident_role_in_the_workers_grid(world):
+    from gongzhi.people.models import RoleAssignment
+
+    (r,) = residents(world, 1)
+    # A resident of grid B who is also a volunteer in grid A is not a resident of grid A.
+    mixed = make_user("mixed", Role.RESIDENT, [world.grid_b])
+    RoleAssignment.objects.create(user=mixed, role=Role.VOLUNTEER).units.set([world.grid_a])
+    found = set(svc.residents_for(world.worker_a))
+    assert r in found and world.outsider in found and mixed not in found

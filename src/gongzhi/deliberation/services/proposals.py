@@ -17,7 +17,7 @@ import secrets
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,10 +86,12 @@ def residents_for(worker, unit=None):
     codes = worker.scope_codes(DELIBERATION_STAFF_ROLES)
     if unit is not None:
         codes = {c for c in codes if unit.code.startswith(c) or c.startswith(unit.code)}
-    accounts = User.objects.filter(is_active=True, role_assignments__role=Role.RESIDENT)
+    # One filter() call: the resident role and its units must be the same assignment (separate
+    # calls would join role_assignments twice, and a worker's own grid would make anyone a resident).
+    resident = Q(role_assignments__role=Role.RESIDENT)
     if not worker.is_superuser:
-        accounts = accounts.filter(under_codes_q("role_assignments__units__code", codes))
-    return accounts.distinct().order_by("display_name", "username")
+        resident &= under_codes_q("role_assignments__units__code", codes)
+    return User.objects.filter(resident, is_active=True).distinct().order_by("display_name", "username")
 
 
 def _check_on_behalf(by, user, unit):
