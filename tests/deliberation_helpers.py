@@ -1,6 +1,7 @@
 """Small builders the proposal tests share (meetings are made directly: the meetings part's
 scheduling is not what these tests are about)."""
 import datetime
+import importlib
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,7 +14,17 @@ from gongzhi.people.models import Role
 from tests.conftest import make_user
 
 
+def default_formats():
+    """The formats the data migration loads: a transactional test (live_server, threads) before
+    this one flushed them with every other row."""
+    if not MeetingFormat.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("gongzhi.deliberation.migrations.0002_default_formats").load(apps, None)
+
+
 def meeting(unit, *, days=7, code="shuo-qi-shuo-ba", threshold=None, title="说七说八"):
+    default_formats()
     fmt = MeetingFormat.objects.get(code=code)
     if threshold is not None:
         fmt.support_threshold = threshold

@@ -287,6 +287,8 @@ def test_similar_proposals_are_worded_alike_visible_and_of_the_unit_or_above(wor
     assert fitness in found and above in found
     assert charger not in found and other_grid not in found
     assert found[0] == fitness
+    assert svc.similar_proposals(world.grid_a, "小区里的路灯不亮", user=r) == []  # only 小区 in common
+    assert svc.similar_proposals(world.grid_a, "充电桩", user=r) == [charger]
     assert svc.similar_proposals(world.grid_a, "健", user=r) == []
     assert svc.similar_proposals(world.grid_a, "!!!", user=r) == []
 
