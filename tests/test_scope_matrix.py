@@ -52,6 +52,7 @@ from gongzhi.cases import services as case_services
 from gongzhi.cases.defaults import install
 from gongzhi.cases.models import Case, CaseContactView, Category, CategoryTimeLimit, Channel
 from gongzhi.core.models import Notice
+from gongzhi.deliberation.services import proposals as proposal_services
 from gongzhi.party.models import (
     DualReport, InstructorAssignment, OrganizationActivity, OrganizationKind, PartyMember, PartyOrganization, PioneerPost,
 )
@@ -179,6 +180,22 @@ ROUTES = {
     "admin:view_on_site": on("resident", lambda o: {"content_type_id": o.content_type_id, "object_id": o.pk},
                              why_never_found="no model has a page of its own to send the visitor to"),
     "admin:auth_user_password_change": on("user", lambda o: {"id": o.pk}),
+    # Deliberation: proposals (a grid's proposal is seen by its participants and staff).
+    "deliberation:home": page(),
+    "deliberation:proposals": page(query=lambda o: {"status": "open", "unit": "370872"}),
+    "deliberation:proposal_new": page(),
+    # The unit in the form: a grid one may not propose for is no choice, like a missing one.
+    "deliberation:proposal_new#unit": on("unit", lambda o: {}, methods=(POST,),
+                                         body=lambda o: {"unit": o.code, "title": "矩阵", "body": "矩阵"}),
+    "deliberation:proposal_similar": on("unit", lambda o: {}, methods=(GET,),
+                                        query=lambda o: {"unit": o.code, "title": "矩阵的议题"}),
+    "deliberation:proposal_queue": page(methods=(GET,)),
+    "deliberation:proposal": on("proposal", by_pk, methods=(GET,)),
+    "deliberation:proposal_answer": on("proposal", by_pk, body=lambda o: {"outcome": "answered", "reason": "矩阵"}),
+    "deliberation:proposal_photo": on("proposal_photo", lambda o: {"pk": o.pk, "token": o.token, "size": "thumb"},
+                                      methods=(GET,)),
+    **{f"deliberation:proposal_{name}": on("proposal", by_pk, methods=(POST,))
+       for name in ("support", "unsupport", "follow", "unfollow")},
 }
 ROUTES["cases:move/no_such_move"].why_never_found = "there is no such move, for any case"
 
@@ -287,11 +304,24 @@ API = {
     "GET /deliberation/series": page(methods=(GET,)),
     "POST /deliberation/series": on("unit", lambda o: {}, methods=(POST,), json_body=True, body=lambda o: {
         "format_code": "shuo-qi-shuo-ba", "unit_code": o.code, "starts_on": "2027-01-01", "title": "矩阵"}),
+    "GET /deliberation/proposals": page(methods=(GET,), query=lambda o: {"status": "open"}),
+    "GET /deliberation/proposals#unit": on("unit", lambda o: {}, methods=(GET,), query=lambda o: {"unit": o.code}),
+    # Similar proposals of a unit one may propose for; another is a 404 like a missing one.
+    "GET /deliberation/proposals/similar": on("unit", lambda o: {}, methods=(GET,),
+                                              query=lambda o: {"unit": o.code, "text": "矩阵的议题"}),
+    "GET /deliberation/proposals/{proposal_id}": on("proposal", lambda o: {"proposal_id": o.pk}, methods=(GET,)),
+    "POST /deliberation/proposals": page(methods=(POST,), json_body=True,
+                                         body=lambda o: {"unit_code": "370871", "title": "矩阵", "body": "矩阵"}),
+    "POST /deliberation/proposals#unit_code": on("unit", lambda o: {}, methods=(POST,), json_body=True,
+                                                 body=lambda o: {"unit_code": o.code, "title": "矩阵", "body": "矩阵"}),
 }
 # Families of operations called alike, for those without an entry of their own above.
 API_FAMILIES = [
     # One POST per workflow move, each taking the case by number.
     (r"POST /cases/\{number\}/\w+", on("case", lambda o: {"number": o.number}, methods=(POST,), json_body=True, body=move_body)),
+    # A proposal's support, unsupport, follow, unfollow and answer, each by the proposal's id.
+    (r"POST /deliberation/proposals/\{proposal_id\}/\w+", on("proposal", lambda o: {"proposal_id": o.pk}, methods=(POST,),
+                                                             json_body=True, body=lambda o: {"outcome": "answered", "reason": "矩阵"})),
 ]
 
 # The object each back-office model's pages are called with.
@@ -543,6 +573,9 @@ def build_district(key, code, west):
     d.photo = d.case.photos.get()
     d.contact_view = CaseContactView.objects.create(user=d.secretary, case=d.case)
     d.time_limit = CategoryTimeLimit.objects.create(district=d.district, category=d.case.category, response_hours=12, resolve_hours=72)
+    d.proposal = proposal_services.propose(unit=d.grid, author=d.reporter, title=f"{key}的议题", body="健身器材坏了",
+                                           photos=[jpeg()])
+    d.proposal_photo = d.proposal.photos.get()
     d.second_case = case_services.create_case(title=f"{key}的另一个问题", description="路灯不亮", category=d.case.category,
                                               channel=Channel.RESIDENT, reporter=d.reporter, building=d.building)
     # Deliberation: a meeting of the grid with one agenda item, a series, the grid's council.
@@ -634,6 +667,8 @@ def build_world():
             "series": d.series, "council": d.council, "council_member": d.council_member,
             "meeting_format": MeetingFormat.objects.get(code="shuo-qi-shuo-ba" if key == "A" else "louzhang-yehua"),
             "party_cadence": PartyCadence.objects.order_by("pk")[0 if key == "A" else 1],
+            "proposal": SimpleNamespace(pk=d.proposal.pk),
+            "proposal_photo": SimpleNamespace(pk=d.proposal.pk, token=d.proposal_photo.token),
         }
     return SimpleNamespace(a=a, b=b, identities=identities, objects=objects)
 
@@ -643,6 +678,7 @@ MISSING = {
     "resident": SimpleNamespace(pk=999999, content_type_id=None),
     "category": SimpleNamespace(pk=999999, code="9999"),
     "photo": SimpleNamespace(number="2099-999999", token="0" * 32),
+    "proposal_photo": SimpleNamespace(pk=999999, token="0" * 32),
 }
 
 

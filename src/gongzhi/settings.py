@@ -274,6 +274,8 @@ if PRODUCTION:
 
 # How often a resident may reopen a case rated unsatisfied (重办).
 CASE_MAX_REOPENS = env_int("CASE_MAX_REOPENS", 1, minimum=0)
+# How many proposals one person may support per calendar month (deliberation, like CONSUL's limit).
+DELIBERATION_SUPPORTS_PER_MONTH = env_int("DELIBERATION_SUPPORTS_PER_MONTH", 10, minimum=1)
 
 
 def _weights(name, default):

@@ -13,7 +13,9 @@ class DeliberationConfig(GongzhiAppConfig):
     figures = "gongzhi.deliberation.figures.FIGURES"
     tick_steps = ("gongzhi.deliberation.services.meetings.generate_step",
                   "gongzhi.deliberation.services.decisions.escalate_step",
-                  "gongzhi.deliberation.services.party_life.remind_step")
+                  "gongzhi.deliberation.services.party_life.remind_step",
+                  # Proposals that reached their threshold while no meeting was scheduled.
+                  "gongzhi.deliberation.services.proposals.place_waiting_step")
     demo_steps = ((70, "gongzhi.deliberation.demo.build"),)
     menu = "gongzhi.deliberation.menu.MENU"
     notices = "gongzhi.deliberation.notify.NOTICES"
