@@ -109,7 +109,7 @@ def record_decision(*, meeting, item=None, what, owner_kind, due_on, by, agency=
                     owner_name=""):
     """Record what ``meeting`` decided (on ``item``), who carries it out and by when."""
     _require_staff(meeting, by)
-    what = clean_field(Decision, "what", what, required=True)
+    what = clean_field(Decision, "what", what, required=True, label=_("What was decided"))
     owner = _check_owner(owner_kind, agency, organization, member, owner_name)
     if meeting.status not in (MeetingStatus.OPEN, MeetingStatus.HELD):
         raise DomainError(_("Decisions are recorded at the meeting or after it, not before."), code="meeting_not_held")
@@ -286,8 +286,9 @@ def escalate_step(now):
                                 .values_list("role", "units__code", "user_id")):
         staff.setdefault((role, code), set()).add(user_id)
     with transaction.atomic():
+        for level in {level for _d, level in risen}:
+            Decision.objects.filter(pk__in=[d.pk for d, lv in risen if lv == level]).update(escalated_level=level)
         for decision, level in risen:
-            Decision.objects.filter(pk=decision.pk).update(escalated_level=level)
             code = decision.meeting.unit.code[: CODE_LENGTH[level]]
             _announce(decision, "deliberation.decision_overdue", f"decision:{decision.pk}:overdue:{level}",
                       staff.get((LEVEL_ROLE[level], code), ()),
