@@ -177,6 +177,22 @@ ROUTES = {
     "admin:view_on_site": on("resident", lambda o: {"content_type_id": o.content_type_id, "object_id": o.pk},
                              why_never_found="no model has a page of its own to send the visitor to"),
     "admin:auth_user_password_change": on("user", lambda o: {"id": o.pk}),
+    # Deliberation: votes in the room (an OPEN meeting of the grid with one item) and decisions.
+    "deliberation:vote": on("vote_meeting", by_pk, body=lambda o: {"item": o.item, "choice": "for"}),
+    "deliberation:vote_console": on("vote_meeting", by_pk, body=lambda o: {"item": o.item, "action": "open"}),
+    "deliberation:vote_screen": on("vote_meeting", by_pk, methods=(GET,)),
+    "deliberation:vote_counts": on("vote_meeting", by_pk, methods=(GET,)),
+    "deliberation:decision_new": on("vote_meeting", by_pk, body=lambda o: {
+        "item": o.item, "what": "矩阵", "owner_kind": "volunteer_team", "owner_name": "矩阵队", "due_on": "2099-01-01"}),
+    "deliberation:decisions": page(methods=(GET,), query=lambda o: {"unit": "370871", "overdue": "1"}),
+    "deliberation:decision": on("decision", by_pk, methods=(GET,)),
+    "deliberation:decision_progress": on("decision", by_pk, methods=(POST,), body=lambda o: {"percent": "10", "note": "矩阵"}),
+    "deliberation:decision_verify": on("decision", by_pk, methods=(POST,)),
+    "deliberation:decision_open_case": on("decision", by_pk, methods=(POST,), body=lambda o: {"category": "0201"}),
+    "deliberation:decision_photo": on("decision_photo", lambda o: {"pk": o.pk, "token": o.token, "size": "thumb"},
+                                      methods=(GET,)),
+    # The public notice (公示) is readable by anyone, signed in or not, for every grid and community.
+    "deliberation:public_notice": on("unit", lambda o: {"code": o.code}, methods=(GET,), scoped=False),
 }
 ROUTES["cases:move/no_such_move"].why_never_found = "there is no such move, for any case"
 
@@ -223,6 +239,30 @@ API = {
     "GET /ratings": page(methods=(GET,)),
     "GET /rates": page(methods=(GET,), query=lambda o: {"dimension": "agency"}),
     "GET /figures": page(methods=(GET,)),
+    # Deliberation: votes per agenda item, decisions.
+    "GET /deliberation/items/{item_id}/vote": on("vote_item", lambda o: {"item_id": o.pk}, methods=(GET,)),
+    "POST /deliberation/items/{item_id}/vote": on("vote_item", lambda o: {"item_id": o.pk}, methods=(POST,), json_body=True,
+                                                  body=lambda o: {"choice": "for"}),
+    "POST /deliberation/items/{item_id}/vote/on-behalf": on("vote_item", lambda o: {"item_id": o.pk}, methods=(POST,),
+                                                            json_body=True, body=lambda o: {"voter_id": o.voter, "choice": "for"}),
+    "POST /deliberation/items/{item_id}/vote/open": on("vote_item", lambda o: {"item_id": o.pk}, methods=(POST,), json_body=True,
+                                                       body=lambda o: {}),
+    "POST /deliberation/items/{item_id}/vote/close": on("vote_item", lambda o: {"item_id": o.pk}, methods=(POST,), json_body=True,
+                                                        body=lambda o: {}),
+    "GET /deliberation/items/{item_id}/tally": on("vote_item", lambda o: {"item_id": o.pk}, methods=(GET,)),
+    "GET /deliberation/decisions": page(methods=(GET,), query=lambda o: {"unit": "370871", "overdue": "true"}),
+    "GET /deliberation/decisions/{decision_id}": on("decision", lambda o: {"decision_id": o.pk}, methods=(GET,)),
+    "POST /deliberation/decisions": page(methods=(POST,), json_body=True, body=lambda o: {
+        "meeting_id": 999999, "what": "矩阵", "owner_kind": "volunteer_team", "owner_name": "矩阵队", "due_on": "2099-01-01"}),
+    # A meeting one cannot see takes no decision: the same answer as a missing one.
+    "POST /deliberation/decisions#meeting_id": on("vote_meeting", lambda o: {}, methods=(POST,), json_body=True, body=lambda o: {
+        "meeting_id": o.pk, "what": "矩阵", "owner_kind": "volunteer_team", "owner_name": "矩阵队", "due_on": "2099-01-01"}),
+    "POST /deliberation/decisions/{decision_id}/progress": on("decision", lambda o: {"decision_id": o.pk}, methods=(POST,),
+                                                             json_body=True, body=lambda o: {"percent": 10, "note": "矩阵"}),
+    "POST /deliberation/decisions/{decision_id}/verify": on("decision", lambda o: {"decision_id": o.pk}, methods=(POST,),
+                                                           json_body=True, body=lambda o: {}),
+    "POST /deliberation/decisions/{decision_id}/case": on("decision", lambda o: {"decision_id": o.pk}, methods=(POST,),
+                                                         json_body=True, body=lambda o: {"category_code": "0201"}),
 }
 # Families of operations called alike, for those without an entry of their own above.
 API_FAMILIES = [
@@ -474,7 +514,28 @@ def build_district(key, code, west):
     d.time_limit = CategoryTimeLimit.objects.create(district=d.district, category=d.case.category, response_hours=12, resolve_hours=72)
     d.second_case = case_services.create_case(title=f"{key}的另一个问题", description="路灯不亮", category=d.case.category,
                                               channel=Channel.RESIDENT, reporter=d.reporter, building=d.building)
+    build_deliberation(d)
     return d
+
+
+def build_deliberation(d):
+    """An OPEN deliberation meeting of the grid with one item, a signed-in resident, and a
+    decision with one progress photo (votes and decisions: services.votes, services.decisions)."""
+    from gongzhi.deliberation.models import AgendaItem, Attendance, Meeting, MeetingFormat, MeetingStatus, OwnerKind, Voters
+    from gongzhi.deliberation.services import decisions as decision_rules
+
+    fmt, _created = MeetingFormat.objects.get_or_create(code="matrix-deliberation", defaults={
+        "name": "矩阵议事", "voters": Voters.ATTENDEES})
+    start = timezone.now() - datetime.timedelta(minutes=30)
+    d.vote_meeting = Meeting.objects.create(format=fmt, unit=d.grid, title="矩阵议事会", starts_at=start,
+                                            ends_at=start + datetime.timedelta(hours=3), status=MeetingStatus.OPEN)
+    d.vote_item = AgendaItem.objects.create(meeting=d.vote_meeting, position=1, title="矩阵议题")
+    Attendance.objects.create(meeting=d.vote_meeting, user=d.reporter, present=True)
+    d.decision = decision_rules.record_decision(meeting=d.vote_meeting, item=d.vote_item, what="矩阵决定",
+                                                owner_kind=OwnerKind.VOLUNTEER_TEAM, owner_name="矩阵队",
+                                                due_on=timezone.localdate() + datetime.timedelta(days=7), by=d.worker)
+    decision_rules.report_progress(d.decision, percent=20, note="矩阵", by=d.worker, photos=[jpeg()])
+    d.decision_photo = d.decision.updates.get().photos.get()
 
 
 @dataclass
@@ -542,6 +603,10 @@ def build_world():
             "case": SimpleNamespace(number=d.case.number, second=d.second_case.number),
             "photo": SimpleNamespace(number=d.case.number, token=d.photo.token),
             "contact_view": d.contact_view, "time_limit": d.time_limit,
+            "vote_meeting": SimpleNamespace(pk=d.vote_meeting.pk, item=d.vote_item.pk),
+            "vote_item": SimpleNamespace(pk=d.vote_item.pk, voter=d.reporter.pk),
+            "decision": SimpleNamespace(pk=d.decision.pk),
+            "decision_photo": SimpleNamespace(pk=d.decision.pk, token=d.decision_photo.token),
         }
     return SimpleNamespace(a=a, b=b, identities=identities, objects=objects)
 
@@ -551,6 +616,9 @@ MISSING = {
     "resident": SimpleNamespace(pk=999999, content_type_id=None),
     "category": SimpleNamespace(pk=999999, code="9999"),
     "photo": SimpleNamespace(number="2099-999999", token="0" * 32),
+    "vote_meeting": SimpleNamespace(pk=999999, item=999999),
+    "vote_item": SimpleNamespace(pk=999999, voter=999999),
+    "decision_photo": SimpleNamespace(pk=999999, token="0" * 32),
 }
 
 
