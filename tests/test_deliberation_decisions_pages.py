@@ -55,7 +55,7 @@ def test_a_bad_form_answers_400_with_the_reason_and_records_nothing(client, worl
     client.force_login(world.worker_a)
     url = reverse("deliberation:decision_new", args=[room.meeting.pk])
     response = client.post(url, {"what": "修好单杠", "owner_kind": "volunteer_team", "due_on": "tomorrow"})
-    assert response.status_code == 400 and "YYYY-MM-DD" in response.content.decode()
+    assert response.status_code == 400 and "请填写完成时限（年-月-日）" in response.content.decode()
     response = client.post(url, {"what": "修好单杠", "owner_kind": "volunteer_team", "due_on": "2099-01-01"})
     assert response.status_code == 400 and not Decision.objects.exists()
 
@@ -87,7 +87,7 @@ def test_a_bad_percent_is_refused_with_a_message(client, world, room):
     decision = decide(world, room)
     client.force_login(world.worker_a)
     response = client.post(reverse("deliberation:decision_progress", args=[decision.pk]), {"percent": "abc"}, follow=True)
-    assert "0 to 100" in response.content.decode() or "0 到 100" in response.content.decode() or "0～100" in response.content.decode()
+    assert "进度须为0到100之间的整数百分比" in response.content.decode()
     assert not decision.updates.exists()
 
 

@@ -35,7 +35,7 @@ def test_someone_who_may_not_vote_gets_no_buttons_and_a_reason(client, world, ro
     page = client.get(url).content.decode()
     assert 'data-testid="not-a-voter"' in page and 'data-testid="vote-for"' not in page
     response = client.post(url, {"item": room.item.pk, "choice": "for"}, follow=True)
-    assert "sign in to the meeting first" in response.content.decode() or "签到" in response.content.decode()
+    assert "请先签到参会" in response.content.decode()
     assert not Vote.objects.exists()
 
 
