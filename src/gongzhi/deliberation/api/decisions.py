@@ -44,17 +44,17 @@ class DecisionIn(Schema):
     owner_name: Text(_limit(Decision, "owner_name")) = ""
 
 
-class ProgressIn(Schema):
+class DecisionProgressIn(Schema):
     percent: int = Field(strict=True, ge=0, le=100)
     note: Text(_limit(DecisionUpdate, "note")) = ""
 
 
-class CaseIn(Schema):
+class DecisionCaseIn(Schema):
     category_code: Text(_limit(Category, "code"))
     building_id: Optional[Id] = None
 
 
-class UpdateOut(Schema):
+class DecisionUpdateOut(Schema):
     percent: int
     note: str
     at: datetime
@@ -80,7 +80,7 @@ class DecisionOut(Schema):
 
 
 class DecisionDetail(DecisionOut):
-    updates: list[UpdateOut]
+    updates: list[DecisionUpdateOut]
 
 
 class DecisionPage(Page):
@@ -167,7 +167,7 @@ def record_decision(request, payload: DecisionIn, idempotency_key: Optional[str]
 
 @router.post("/decisions/{decision_id}/progress", response=answers(DecisionDetail),
              summary="Report progress (percent and note; photos on the page)")
-def report_decision_progress(request, decision_id: int, payload: ProgressIn):
+def report_decision_progress(request, decision_id: int, payload: DecisionProgressIn):
     found = visible_decision(request.auth, decision_id)
     rules.report_progress(found, percent=payload.percent, note=payload.note, by=request.auth)
     return decision_detail(visible_decision(request.auth, decision_id))
@@ -182,7 +182,7 @@ def verify_decision(request, decision_id: int):
 
 @router.post("/decisions/{decision_id}/case", response=answers(DecisionDetail, 200, 422),
              summary="Open a case for the decision's work and follow it")
-def open_decision_case(request, decision_id: int, payload: CaseIn):
+def open_decision_case(request, decision_id: int, payload: DecisionCaseIn):
     found = visible_decision(request.auth, decision_id)
     category = Category.objects.visible_to(request.auth).filter(code=payload.category_code).first()
     building = None

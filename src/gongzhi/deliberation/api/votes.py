@@ -38,7 +38,7 @@ class OwnVoteOut(Schema):
     updated_at: Optional[datetime] = None
 
 
-class TallyOut(Schema):
+class VoteTallyOut(Schema):
     item_id: int
     item_status: str
     votes_for: int
@@ -88,7 +88,7 @@ def cast_vote(request, item_id: int, payload: VoteIn):
     return own_vote_out(item, request.auth)
 
 
-@router.post("/items/{item_id}/vote/on-behalf", response=answers(TallyOut),
+@router.post("/items/{item_id}/vote/on-behalf", response=answers(VoteTallyOut),
              summary="Record the vote of a present resident without a phone (staff of the meeting's unit)")
 def cast_vote_on_behalf(request, item_id: int, payload: VoteOnBehalfIn):
     item = visible_item(request.auth, item_id)
@@ -101,19 +101,19 @@ def cast_vote_on_behalf(request, item_id: int, payload: VoteOnBehalfIn):
     return tally_out(AgendaItem.objects.select_related("meeting__format").get(pk=item.pk))
 
 
-@router.post("/items/{item_id}/vote/open", response=answers(TallyOut), summary="Open the vote on an item (staff)")
+@router.post("/items/{item_id}/vote/open", response=answers(VoteTallyOut), summary="Open the vote on an item (staff)")
 def open_item_vote(request, item_id: int):
     item = votes.open_vote(visible_item(request.auth, item_id), by=request.auth)
     return tally_out(item)
 
 
-@router.post("/items/{item_id}/vote/close", response=answers(TallyOut), summary="Close the vote and store its tally (staff)")
+@router.post("/items/{item_id}/vote/close", response=answers(VoteTallyOut), summary="Close the vote and store its tally (staff)")
 def close_item_vote(request, item_id: int):
     item = votes.close_vote(visible_item(request.auth, item_id), by=request.auth)
     return tally_out(item)
 
 
-@router.get("/items/{item_id}/tally", response=answers(TallyOut),
+@router.get("/items/{item_id}/tally", response=answers(VoteTallyOut),
             summary="The counts, quorum and majority of an item's vote, as computed")
 def get_item_tally(request, item_id: int):
     return tally_out(visible_item(request.auth, item_id))
