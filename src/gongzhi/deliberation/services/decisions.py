@@ -155,7 +155,7 @@ def report_progress(decision, *, percent, note, by, photos=()):
     written = []
     try:
         with transaction.atomic():
-            decision = Decision.objects.select_for_update().select_related("meeting", "item").get(pk=decision.pk)
+            decision = Decision.objects.select_for_update(of=("self",)).select_related("meeting", "item").get(pk=decision.pk)
             if decision.status in (DecisionStatus.CARRIED_OUT, DecisionStatus.CANCELLED):
                 raise DomainError(_("This decision is closed: no more progress can be reported."), code="decision_closed")
             now = timezone.now()
@@ -189,7 +189,7 @@ def report_progress(decision, *, percent, note, by, photos=()):
 def verify(decision, *, by):
     """The convener confirms the work is done: carried out; the item's proposal is decided."""
     with transaction.atomic():
-        decision = Decision.objects.select_for_update().select_related("meeting__unit", "item").get(pk=decision.pk)
+        decision = Decision.objects.select_for_update(of=("self",)).select_related("meeting__unit", "item").get(pk=decision.pk)
         _require_staff(decision.meeting, by, _("Only the convener (staff of the meeting's unit) may confirm a decision."))
         if decision.status == DecisionStatus.CARRIED_OUT:
             return decision

@@ -157,7 +157,8 @@ def tally(item):
 # --- moves ----------------------------------------------------------------------------------------
 
 def _locked(item):
-    return AgendaItem.objects.select_for_update().select_related("meeting__format", "meeting__unit").get(pk=item.pk)
+    # Only the item's row is locked (not its meeting, format or unit, which other rooms share).
+    return AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting__format", "meeting__unit").get(pk=item.pk)
 
 
 def open_vote(item, *, by):
