@@ -132,3 +132,24 @@ def test_the_list_puts_overdue_decisions_first(client, world, room):
     only_late = client.get(reverse("deliberation:decisions"), {"overdue": "1"}).content.decode()
     assert "过期的决定" in only_late and "晚些的决定" not in only_late
     assert later and late
+
+
+def test_the_agency_in_charge_sees_its_decision_and_reports_progress(client, world, room):
+    from gongzhi.people.models import Agency, AgencyKind, Role
+
+    from .conftest import make_user
+
+    agency = Agency.objects.create(name="测试住建局", kind=AgencyKind.DEPARTMENT, district=world.district)
+    other = Agency.objects.create(name="测试城管局", kind=AgencyKind.DEPARTMENT, district=world.district)
+    decision = decisions.record_decision(meeting=room.meeting, item=room.item, what="住建局检查器材",
+                                         owner_kind=OwnerKind.AGENCY, agency=agency,
+                                         due_on=timezone.localdate() + datetime.timedelta(days=7), by=world.worker_a)
+    clerk = make_user("clerk", Role.PROFESSIONAL_GRID_WORKER, [world.grid_b], agency=agency)
+    stranger = make_user("stranger", Role.PROFESSIONAL_GRID_WORKER, [world.grid_b], agency=other)
+    client.force_login(stranger)
+    assert client.get(reverse("deliberation:decision", args=[decision.pk])).status_code == 404
+    client.force_login(clerk)
+    assert 'data-testid="progress-form"' in client.get(reverse("deliberation:decision", args=[decision.pk])).content.decode()
+    client.post(reverse("deliberation:decision_progress", args=[decision.pk]), {"percent": "60", "note": "已检查一半"})
+    decision.refresh_from_db()
+    assert decision.percent == 60
