@@ -19,7 +19,7 @@ from gongzhi.people.models import Agency, AgencyKind, Role
 from gongzhi.territory.models import Level
 
 from .conftest import make_user, refused
-from .deliberation_rooms import build_room, make_item, make_meeting
+from .deliberation_rooms import build_room, make_meeting
 
 
 def jpeg():

@@ -7,10 +7,10 @@ from django.utils import timezone
 from gongzhi.core.models import Notice
 from gongzhi.deliberation.models import Choice, ItemStatus, MeetingStatus, Vote, VoteChange
 from gongzhi.deliberation.services import votes
+from gongzhi.people.models import Role
 
 from .conftest import make_user, refused
 from .deliberation_rooms import build_room, make_item, make_meeting, sign_in
-from gongzhi.people.models import Role
 
 
 @pytest.fixture

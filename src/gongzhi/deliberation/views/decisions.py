@@ -12,8 +12,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case as When_, IntegerField, Prefetch, Value, When
-from django.http import FileResponse, Http404
+from django.db.models import Case as CaseWhen, IntegerField, Prefetch, Value, When
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -60,7 +60,7 @@ def decisions(request):
         found = found.filter(under_codes_q("meeting__unit__code", [unit]))
     if request.GET.get("overdue"):
         found = found.overdue(today)
-    found = found.annotate(late=When_(When(status__in=OPEN_STATES, due_on__lt=today, then=Value(0)), default=Value(1),
+    found = found.annotate(late=CaseWhen(When(status__in=OPEN_STATES, due_on__lt=today, then=Value(0)), default=Value(1),
                                       output_field=IntegerField())).order_by("late", "due_on", "pk")
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     return render(request, "deliberation/decisions_list.html", {
