@@ -188,3 +188,14 @@ def test_the_escalation_reads_a_bounded_number_of_queries(world, room, django_as
     # Reads and updates do not grow with the batch; each decision adds its one outbox row (a notice to send).
     with django_assert_max_num_queries(12 + 6):
         assert decisions.escalate_step(later) == {"decisions_escalated": 12}
+
+
+def test_every_overdue_decision_rises_however_many_batches_they_fill(world, room, monkeypatch):
+    monkeypatch.setattr(decisions, "BATCH", 5)
+    for i in range(12):
+        decide(world, room, what=f"决定{i}")
+    later = timezone.now() + datetime.timedelta(days=9)
+    assert decisions.escalate_step(later) == {"decisions_escalated": 12}
+    assert set(Decision.objects.values_list("escalated_level", flat=True)) == {Level.COMMUNITY}
+    # Raised once and not yet a week late: not even read again.
+    assert decisions.escalate_step(later + datetime.timedelta(minutes=1)) == {"decisions_escalated": 0}

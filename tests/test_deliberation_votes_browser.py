@@ -28,7 +28,7 @@ def test_a_phone_vote_shows_on_the_big_screen_without_reloading_it(live_server, 
     # The big screen, on the room's laptop (a wide window), signed in as the grid worker.
     screen_context = browser_page.context.browser.new_context(locale="zh-CN", viewport={"width": 1600, "height": 900})
     screen = screen_context.new_page()
-    screen.set_default_timeout(15000)
+    screen.set_default_timeout(30000)  # a loaded CI machine: the screen polls every 2 s
     log_in(screen, live_server.url, world.worker_a)
     screen.goto(f"{live_server.url}/deliberation/meetings/{room.meeting.pk}/votes/screen/")
     assert screen.locator("[data-testid=screen-for]").inner_text() == "0"
@@ -36,6 +36,7 @@ def test_a_phone_vote_shows_on_the_big_screen_without_reloading_it(live_server, 
 
     # A member votes for on a phone.
     phone = browser_page
+    phone.set_default_timeout(30000)
     log_in(phone, live_server.url, room.members[0])
     phone.goto(f"{live_server.url}/deliberation/meetings/{room.meeting.pk}/vote/")
     phone.click("[data-testid=vote-for]")

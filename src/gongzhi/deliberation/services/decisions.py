@@ -12,6 +12,7 @@ cases; the staff of each level hear of it once.
 import datetime
 import functools
 import secrets
+from itertools import islice
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -266,18 +267,32 @@ def next_level(decision, unit_level, today):
 
 
 def escalate_step(now):
-    """Raise overdue decisions one level each; tell the staff of the new level once."""
+    """Raise overdue decisions one level each; tell the staff of the new level once.
+
+    Only decisions that may rise now are read: never raised yet, or overdue long enough for a
+    second step (ESCALATION_AFTER_DAYS[1]); in batches of BATCH, each with a fixed number of
+    queries (plus one outbox row per notice).
+    """
     today = timezone.localdate(now)
+    second_step = today - datetime.timedelta(days=ESCALATION_AFTER_DAYS[1] + 1)
     candidates = (Decision.objects.overdue(today)
-                  .filter(Q(escalated_level__isnull=True) | Q(escalated_level__gt=Level.DISTRICT))
-                  .select_related("meeting__unit", "item").order_by("due_on", "pk")[:BATCH])
+                  .filter(Q(escalated_level__isnull=True) | Q(escalated_level__gt=Level.DISTRICT, due_on__lte=second_step))
+                  .select_related("meeting__unit", "item").order_by("due_on", "pk"))
+    escalated = 0
+    rows = iter(candidates.iterator(chunk_size=BATCH))
+    while batch := list(islice(rows, BATCH)):
+        escalated += _escalate(batch, today)
+    return {"decisions_escalated": escalated}
+
+
+def _escalate(batch, today):
     risen = []
-    for decision in candidates:
+    for decision in batch:
         level = next_level(decision, decision.meeting.unit.level, today)
         if level is not None:
             risen.append((decision, level))
     if not risen:
-        return {"decisions_escalated": 0}
+        return 0
     # The staff of each new level, read once for the batch.
     codes = {decision.meeting.unit.code[: CODE_LENGTH[level]] for decision, level in risen}
     roles = {LEVEL_ROLE[level] for _d, level in risen}
@@ -293,4 +308,4 @@ def escalate_step(now):
             _announce(decision, "deliberation.decision_overdue", f"decision:{decision.pk}:overdue:{level}",
                       staff.get((LEVEL_ROLE[level], code), ()),
                       {"title": _title(decision), "due_on": decision.due_on.isoformat(), "unit": decision.meeting.unit.name})
-    return {"decisions_escalated": len(risen)}
+    return len(risen)
