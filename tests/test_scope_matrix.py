@@ -196,6 +196,22 @@ ROUTES = {
                                       methods=(GET,)),
     **{f"deliberation:proposal_{name}": on("proposal", by_pk, methods=(POST,))
        for name in ("support", "unsupport", "follow", "unfollow")},
+    # Deliberation: votes in the room (an OPEN meeting of the grid with one item) and decisions.
+    "deliberation:vote": on("vote_meeting", by_pk, body=lambda o: {"item": o.item, "choice": "for"}),
+    "deliberation:vote_console": on("vote_meeting", by_pk, body=lambda o: {"item": o.item, "action": "open"}),
+    "deliberation:vote_screen": on("vote_meeting", by_pk, methods=(GET,)),
+    "deliberation:vote_counts": on("vote_meeting", by_pk, methods=(GET,)),
+    "deliberation:decision_new": on("vote_meeting", by_pk, body=lambda o: {
+        "item": o.item, "what": "矩阵", "owner_kind": "volunteer_team", "owner_name": "矩阵队", "due_on": "2099-01-01"}),
+    "deliberation:decisions": page(methods=(GET,), query=lambda o: {"unit": "370871", "overdue": "1"}),
+    "deliberation:decision": on("decision", by_pk, methods=(GET,)),
+    "deliberation:decision_progress": on("decision", by_pk, methods=(POST,), body=lambda o: {"percent": "10", "note": "矩阵"}),
+    "deliberation:decision_verify": on("decision", by_pk, methods=(POST,)),
+    "deliberation:decision_open_case": on("decision", by_pk, methods=(POST,), body=lambda o: {"category": "0201"}),
+    "deliberation:decision_photo": on("decision_photo", lambda o: {"pk": o.pk, "token": o.token, "size": "thumb"},
+                                      methods=(GET,)),
+    # The public notice (公示) is readable by anyone, signed in or not, for every grid and community.
+    "deliberation:public_notice": on("unit", lambda o: {"code": o.code}, methods=(GET,), scoped=False),
 }
 ROUTES["cases:move/no_such_move"].why_never_found = "there is no such move, for any case"
 
@@ -314,6 +330,30 @@ API = {
                                          body=lambda o: {"unit_code": "370871", "title": "矩阵", "body": "矩阵"}),
     "POST /deliberation/proposals#unit_code": on("unit", lambda o: {}, methods=(POST,), json_body=True,
                                                  body=lambda o: {"unit_code": o.code, "title": "矩阵", "body": "矩阵"}),
+    # Deliberation: votes per agenda item, decisions.
+    "GET /deliberation/items/{item_id}/vote": on("vote_item", lambda o: {"item_id": o.pk}, methods=(GET,)),
+    "POST /deliberation/items/{item_id}/vote": on("vote_item", lambda o: {"item_id": o.pk}, methods=(POST,), json_body=True,
+                                                  body=lambda o: {"choice": "for"}),
+    "POST /deliberation/items/{item_id}/vote/on-behalf": on("vote_item", lambda o: {"item_id": o.pk}, methods=(POST,),
+                                                            json_body=True, body=lambda o: {"voter_id": o.voter, "choice": "for"}),
+    "POST /deliberation/items/{item_id}/vote/open": on("vote_item", lambda o: {"item_id": o.pk}, methods=(POST,), json_body=True,
+                                                       body=lambda o: {}),
+    "POST /deliberation/items/{item_id}/vote/close": on("vote_item", lambda o: {"item_id": o.pk}, methods=(POST,), json_body=True,
+                                                        body=lambda o: {}),
+    "GET /deliberation/items/{item_id}/tally": on("vote_item", lambda o: {"item_id": o.pk}, methods=(GET,)),
+    "GET /deliberation/decisions": page(methods=(GET,), query=lambda o: {"unit": "370871", "overdue": "true"}),
+    "GET /deliberation/decisions/{decision_id}": on("decision", lambda o: {"decision_id": o.pk}, methods=(GET,)),
+    "POST /deliberation/decisions": page(methods=(POST,), json_body=True, body=lambda o: {
+        "meeting_id": 999999, "what": "矩阵", "owner_kind": "volunteer_team", "owner_name": "矩阵队", "due_on": "2099-01-01"}),
+    # A meeting one cannot see takes no decision: the same answer as a missing one.
+    "POST /deliberation/decisions#meeting_id": on("vote_meeting", lambda o: {}, methods=(POST,), json_body=True, body=lambda o: {
+        "meeting_id": o.pk, "what": "矩阵", "owner_kind": "volunteer_team", "owner_name": "矩阵队", "due_on": "2099-01-01"}),
+    "POST /deliberation/decisions/{decision_id}/progress": on("decision", lambda o: {"decision_id": o.pk}, methods=(POST,),
+                                                             json_body=True, body=lambda o: {"percent": 10, "note": "矩阵"}),
+    "POST /deliberation/decisions/{decision_id}/verify": on("decision", lambda o: {"decision_id": o.pk}, methods=(POST,),
+                                                           json_body=True, body=lambda o: {}),
+    "POST /deliberation/decisions/{decision_id}/case": on("decision", lambda o: {"decision_id": o.pk}, methods=(POST,),
+                                                         json_body=True, body=lambda o: {"category_code": "0201"}),
 }
 # Families of operations called alike, for those without an entry of their own above.
 API_FAMILIES = [
@@ -590,7 +630,28 @@ def build_district(key, code, west):
     d.council = Council.objects.create(unit=d.grid, name=f"{key}网格协商议事会")
     d.council_member = CouncilMember.objects.create(council=d.council, seat="grid_worker", user=d.worker,
                                                     starts_on=datetime.date(2026, 1, 1))
+    build_deliberation(d)
     return d
+
+
+def build_deliberation(d):
+    """An OPEN deliberation meeting of the grid with one item, a signed-in resident, and a
+    decision with one progress photo (votes and decisions: services.votes, services.decisions)."""
+    from gongzhi.deliberation.models import AgendaItem, Attendance, Meeting, MeetingFormat, MeetingStatus, OwnerKind, Voters
+    from gongzhi.deliberation.services import decisions as decision_rules
+
+    fmt, _created = MeetingFormat.objects.get_or_create(code="matrix-deliberation", defaults={
+        "name": "矩阵议事", "voters": Voters.ATTENDEES})
+    start = timezone.now() - datetime.timedelta(minutes=30)
+    d.vote_meeting = Meeting.objects.create(format=fmt, unit=d.grid, title="矩阵议事会", starts_at=start,
+                                            ends_at=start + datetime.timedelta(hours=3), status=MeetingStatus.OPEN)
+    d.vote_item = AgendaItem.objects.create(meeting=d.vote_meeting, position=1, title="矩阵议题")
+    Attendance.objects.create(meeting=d.vote_meeting, user=d.reporter, present=True)
+    d.decision = decision_rules.record_decision(meeting=d.vote_meeting, item=d.vote_item, what="矩阵决定",
+                                                owner_kind=OwnerKind.VOLUNTEER_TEAM, owner_name="矩阵队",
+                                                due_on=timezone.localdate() + datetime.timedelta(days=7), by=d.worker)
+    decision_rules.report_progress(d.decision, percent=20, note="矩阵", by=d.worker, photos=[jpeg()])
+    d.decision_photo = d.decision.updates.get().photos.get()
 
 
 @dataclass
@@ -669,6 +730,10 @@ def build_world():
             "party_cadence": PartyCadence.objects.order_by("pk")[0 if key == "A" else 1],
             "proposal": SimpleNamespace(pk=d.proposal.pk),
             "proposal_photo": SimpleNamespace(pk=d.proposal.pk, token=d.proposal_photo.token),
+            "vote_meeting": SimpleNamespace(pk=d.vote_meeting.pk, item=d.vote_item.pk),
+            "vote_item": SimpleNamespace(pk=d.vote_item.pk, voter=d.reporter.pk),
+            "decision": SimpleNamespace(pk=d.decision.pk),
+            "decision_photo": SimpleNamespace(pk=d.decision.pk, token=d.decision_photo.token),
         }
     return SimpleNamespace(a=a, b=b, identities=identities, objects=objects)
 
@@ -679,6 +744,9 @@ MISSING = {
     "category": SimpleNamespace(pk=999999, code="9999"),
     "photo": SimpleNamespace(number="2099-999999", token="0" * 32),
     "proposal_photo": SimpleNamespace(pk=999999, token="0" * 32),
+    "vote_meeting": SimpleNamespace(pk=999999, item=999999),
+    "vote_item": SimpleNamespace(pk=999999, voter=999999),
+    "decision_photo": SimpleNamespace(pk=999999, token="0" * 32),
 }
 
 

@@ -587,7 +587,9 @@ class DecisionStatus(models.TextChoices):
 
 class DecisionQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        return _of_visible_meetings(user)
+        # The agency that carries a decision out sees it (to report progress), wherever it was taken.
+        agencies = user.agency_ids()
+        return _of_visible_meetings(user) | (Q(agency_id__in=sorted(agencies)) if agencies else Q(pk__in=[]))
 
     def settled(self):
         return self.filter(status=DecisionStatus.CARRIED_OUT)
