@@ -702,7 +702,12 @@ class DecisionPhoto(models.Model):
 
 class PartyReminderQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        return Q(pk__in=[])  # machinery: remembers which reminders went out
+        # Its readers: who sees the organization (staff above it, its instructors) and its
+        # secretary, so that a reminder notice opens on the organization's 三会一课 page.
+        from gongzhi.party.models import PartyOrganization
+
+        return (Q(organization__in=PartyOrganization.objects.visible_to(user).values("pk"))
+                | Q(organization__secretary__account=user))
 
 
 class PartyReminder(models.Model):
@@ -717,6 +722,9 @@ class PartyReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "format", "period_start"], name="party_reminder_once")]
+
+    def get_absolute_url(self):
+        return reverse("deliberation:party_organization", args=[self.organization_id])
 
 
 def period_start(day, every_months):
