@@ -14,7 +14,7 @@ class DeliberationConfig(GongzhiAppConfig):
     tick_steps = ("gongzhi.deliberation.services.meetings.generate_step",
                   "gongzhi.deliberation.services.decisions.escalate_step",
                   "gongzhi.deliberation.services.party_life.remind_step")
-    demo_steps = ((70, "gongzhi.deliberation.demo.build"),)
+    demo_steps = ((65, "gongzhi.deliberation.demo.build_party_life"), (70, "gongzhi.deliberation.demo.build"))
     menu = "gongzhi.deliberation.menu.MENU"
     notices = "gongzhi.deliberation.notify.NOTICES"
     outbox_handlers = {"deliberation.announce": "gongzhi.deliberation.notify.on_announce"}
