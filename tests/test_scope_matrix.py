@@ -177,6 +177,13 @@ ROUTES = {
     "admin:view_on_site": on("resident", lambda o: {"content_type_id": o.content_type_id, "object_id": o.pk},
                              why_never_found="no model has a page of its own to send the visitor to"),
     "admin:auth_user_password_change": on("user", lambda o: {"id": o.pk}),
+    # Party organizational life (三会一课): deliberation/views/party_life.py.
+    "deliberation:party_meetings": page(),
+    "deliberation:party_behind": page(),
+    "deliberation:party_organization": on("organization", by_pk,
+                                          body=lambda o: {"format": "0", "starts_at": "2026-03-02T09:00"}),
+    "deliberation:party_meeting": on("party_meeting", by_pk, body=lambda o: {"action": "minutes", "minutes": "矩阵"}),
+    "deliberation:party_member_hours": on("member", by_pk, methods=(GET,)),
 }
 ROUTES["cases:move/no_such_move"].why_never_found = "there is no such move, for any case"
 
@@ -223,6 +230,14 @@ API = {
     "GET /ratings": page(methods=(GET,)),
     "GET /rates": page(methods=(GET,), query=lambda o: {"dimension": "agency"}),
     "GET /figures": page(methods=(GET,)),
+    # Party organizational life (三会一课): deliberation/api/party_life.py.
+    "GET /deliberation/party/meetings": page(methods=(GET,)),
+    "GET /deliberation/party/meetings/{meeting_id}": on("party_meeting", lambda o: {"meeting_id": o.pk}, methods=(GET,)),
+    "POST /deliberation/party/meetings/{meeting_id}/attendance": on(
+        "party_meeting", lambda o: {"meeting_id": o.pk}, methods=(POST,), json_body=True,
+        body=lambda o: {"member_id": o.member, "present": False, "absence_reason": "矩阵"}),
+    "GET /deliberation/party/behind": page(methods=(GET,)),
+    "GET /deliberation/party/members/{member_id}/study-hours": on("member", lambda o: {"member_id": o.pk}, methods=(GET,)),
 }
 # Families of operations called alike, for those without an entry of their own above.
 API_FAMILIES = [
@@ -466,6 +481,7 @@ def build_district(key, code, west):
     d.activity = OrganizationActivity.objects.create(organization=d.branch, kind="party_lesson", title="党课",
                                                      held_on=datetime.date(2026, 3, 2))
     d.pioneer_post = PioneerPost.objects.create(organization=d.branch, name="先锋岗", holder=d.member)
+    d.party_meeting = _held_party_meeting(d.branch)
     d.personal_data_view = PersonalDataView.objects.create(user=d.secretary, resident=d.resident, field="phone")
     d.case = case_services.create_case(title=f"{key}的问题", description="路灯不亮", category=Category.objects.get(code="0201"),
                                        channel=Channel.RESIDENT, reporter=d.reporter, building=d.building, photos=[jpeg()])
@@ -475,6 +491,15 @@ def build_district(key, code, west):
     d.second_case = case_services.create_case(title=f"{key}的另一个问题", description="路灯不亮", category=d.case.category,
                                               channel=Channel.RESIDENT, reporter=d.reporter, building=d.building)
     return d
+
+
+def _held_party_meeting(branch):
+    from gongzhi.deliberation.models import Meeting, MeetingFormat, MeetingStatus
+
+    starts = timezone.make_aware(datetime.datetime(2026, 3, 10, 9))
+    return Meeting.objects.create(format=MeetingFormat.objects.get(code="dangyuan-dahui"), unit=branch.unit,
+                                  organization=branch, title="党员大会", starts_at=starts,
+                                  ends_at=starts + datetime.timedelta(hours=2), status=MeetingStatus.HELD)
 
 
 @dataclass
@@ -542,6 +567,7 @@ def build_world():
             "case": SimpleNamespace(number=d.case.number, second=d.second_case.number),
             "photo": SimpleNamespace(number=d.case.number, token=d.photo.token),
             "contact_view": d.contact_view, "time_limit": d.time_limit,
+            "party_meeting": SimpleNamespace(pk=d.party_meeting.pk, member=d.member.pk),
         }
     return SimpleNamespace(a=a, b=b, identities=identities, objects=objects)
 
@@ -551,6 +577,7 @@ MISSING = {
     "resident": SimpleNamespace(pk=999999, content_type_id=None),
     "category": SimpleNamespace(pk=999999, code="9999"),
     "photo": SimpleNamespace(number="2099-999999", token="0" * 32),
+    "party_meeting": SimpleNamespace(pk=999999, member=999999),
 }
 
 
