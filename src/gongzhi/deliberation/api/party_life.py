@@ -94,8 +94,11 @@ class StudyHoursOut(Schema):
 def _meetings(user):
     return (Meeting.objects.visible_to(user).filter(format__purpose=Purpose.PARTY, organization__isnull=False)
             .select_related("format", "organization")
-            .annotate(n_present=Count("attendances", filter=Q(attendances__present=True, attendances__member__isnull=False)),
-                      n_absent=Count("attendances", filter=Q(attendances__present=False, attendances__member__isnull=False))))
+            # distinct: the scope's joins (the organization's members, instructors) repeat rows.
+            .annotate(n_present=Count("attendances", distinct=True,
+                                      filter=Q(attendances__present=True, attendances__member__isnull=False)),
+                      n_absent=Count("attendances", distinct=True,
+                                     filter=Q(attendances__present=False, attendances__member__isnull=False))))
 
 
 def meeting_out(m):
@@ -158,10 +161,7 @@ def list_party_behind(request):
 @router.get("/party/members/{member_id}/study-hours", response=answers(StudyHoursOut), summary="A member's study hours in a year")
 def get_study_hours(request, member_id: int, year: Optional[int] = None):
     user = request.auth
-    own = party_life.member_of(user)
-    visible = PartyMember.objects.filter(Q(pk__in=PartyMember.objects.visible_to(user).values("pk"))
-                                         | Q(pk=own.pk if own else None))
-    member = get_object_or_404(visible, pk=member_id)
+    member = get_object_or_404(party_life.visible_members(user), pk=member_id)
     year = year or timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise DomainError(_("The year is out of range."), code="year", field="year")

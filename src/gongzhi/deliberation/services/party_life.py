@@ -368,7 +368,16 @@ def study_hours(member, year):
     total = Attendance.objects.filter(member=member, present=True, meeting__status=MeetingStatus.HELD,
                                       meeting__starts_at__gte=start, meeting__starts_at__lt=end
                                       ).aggregate(s=Sum("study_hours"))["s"]
-    return total or Decimal("0")
+    # One decimal place whatever the database's sum gives back (SQLite drops it).
+    return Decimal(total or 0).quantize(Decimal("0.1"))
+
+
+def visible_members(user):
+    """The members whose attendance and study hours ``user`` may read: those of the
+    organizations they follow (their secretary included), and themselves."""
+    if not user.is_authenticated:
+        return PartyMember.objects.none()
+    return PartyMember.objects.filter(Q(organization__in=overseen_organizations(user).values("pk")) | Q(account=user))
 
 
 def member_of(user):

@@ -168,10 +168,7 @@ def party_meeting(request, pk):
 @login_required
 @require_GET
 def party_member_hours(request, pk):
-    member = party_life.member_of(request.user)
-    visible = PartyMember.objects.visible_to(request.user).values("pk")
-    found = PartyMember.objects.filter(Q(pk__in=visible) | Q(pk=member.pk if member else None)).select_related("organization")
-    member = get_object_or_404(found, pk=pk)
+    member = get_object_or_404(party_life.visible_members(request.user).select_related("organization"), pk=pk)
     today = timezone.localdate()
     year = _int(request.GET.get("year")) or today.year
     if not 2000 <= year <= today.year + 1:
