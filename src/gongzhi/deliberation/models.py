@@ -259,10 +259,14 @@ class MeetingQuerySet(ScopedQuerySet):
     def scope_q(self, user):
         deliberation = Q(format__purpose=Purpose.DELIBERATION) & (
             staff_units_q("unit__code", user) | participant_units_q("unit__code", user))
+        from gongzhi.party.models import InstructorAssignment, PartyMember
+
+        # Subqueries, not joins: a join through the organization's members or instructors would
+        # repeat each meeting once per member in every list.
         party = Q(format__purpose=Purpose.PARTY) & (
             under_codes_q("unit__code", user.scope_codes(PARTY_ROLES))
-            | Q(organization__instructor_assignments__instructor=user)
-            | Q(organization__members__account=user))
+            | Q(organization__in=InstructorAssignment.objects.filter(instructor=user).values("branch"))
+            | Q(organization__in=PartyMember.objects.filter(account=user).values("organization")))
         return deliberation | party
 
     def held(self):

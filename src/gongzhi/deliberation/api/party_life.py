@@ -94,7 +94,6 @@ class StudyHoursOut(Schema):
 def _meetings(user):
     return (Meeting.objects.visible_to(user).filter(format__purpose=Purpose.PARTY, organization__isnull=False)
             .select_related("format", "organization")
-            # distinct: the scope's joins (the organization's members, instructors) repeat rows.
             .annotate(n_present=Count("attendances", distinct=True,
                                       filter=Q(attendances__present=True, attendances__member__isnull=False)),
                       n_absent=Count("attendances", distinct=True,
