@@ -160,7 +160,9 @@ def test_the_reminder_job_takes_the_same_number_of_queries_for_many_organization
     instructor_of(branch, "instructor-a")
     secretary_account(branch, "branch-secretary")
     first = count(at(TODAY, 10))
-    assert PartyReminder.objects.count() == 2 * 4 + 2 * 12  # 2 quarterly × 4, 2 monthly × 12
+    # Each format's period that has just ended (not the year before it).
+    assert set(PartyReminder.objects.values_list("period_start", flat=True)) == {datetime.date(2026, 7, 1), datetime.date(2026, 10, 1)}
+    assert PartyReminder.objects.count() == 4
     for i in range(6):
         b = make_branch(world, name=f"第{i}党支部", grid=world.grid_b)
         instructor_of(b, f"instructor-{i}")
@@ -168,4 +170,13 @@ def test_the_reminder_job_takes_the_same_number_of_queries_for_many_organization
     PartyReminder.objects.all().delete()
     Notice.objects.all().delete()
     assert count(at(TODAY, 11)) <= first  # (the first run also looked the content type up)
-    assert PartyReminder.objects.count() == 7 * 32
+    assert PartyReminder.objects.count() == 7 * 4
+
+
+def test_an_older_missed_period_is_listed_but_not_reminded(world, branch):
+    full_year(branch)
+    branch.meetings.filter(format__code="zhuti-dangri", starts_at__date=D(2026, 6, 15)).delete()
+    instructor_of(branch, "instructor-a")
+    assert statuses(branch)["zhuti-dangri"].missed == [D(2026, 6, 1)]
+    assert party_life.remind_step(at(TODAY, 10)) == {"reminders": 0}
+    assert not PartyReminder.objects.exists()

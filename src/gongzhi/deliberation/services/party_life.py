@@ -200,7 +200,10 @@ def remind_step(now):
     kinds = PartyCadence.objects.values("organization_kind")
     orgs = list(PartyOrganization.objects.filter(kind__in=kinds).select_related("secretary"))
     statuses = due_and_missed(orgs, today)
-    wanted = {(c.organization.pk, c.format.pk, p): c for rows in statuses.values() for c in rows for p in c.missed}
+    # Only the period that has just ended: an organization that starts recording its meetings
+    # here is not sent a year of history at once (the behind-schedule list shows it all).
+    wanted = {(c.organization.pk, c.format.pk, c.missed[-1]): c for rows in statuses.values() for c in rows
+              if c.missed and c.missed[-1] == add_months(c.period_start, -c.every_months)}
     if not wanted:
         return {"reminders": 0}
     oldest = min(p for _o, _f, p in wanted)
@@ -213,7 +216,7 @@ def remind_step(now):
         PartyReminder.objects.bulk_create(
             [PartyReminder(organization_id=o, format_id=f, period_start=p, sent_at=now) for o, f, p in fresh],
             ignore_conflicts=True, batch_size=1000)
-        reminders = list(PartyReminder.objects.filter(sent_at=now, organization_id__in={o for o, _f, _p in fresh}))
+        reminders = list(PartyReminder.objects.filter(sent_at=now))  # the rows this run made
         instructors = {}
         for branch_id, user_id in InstructorAssignment.objects.filter(
                 branch_id__in={r.organization_id for r in reminders}).values_list("branch_id", "instructor_id"):
