@@ -147,6 +147,18 @@ def test_a_reminder_for_a_missed_period_goes_to_the_secretary_and_instructors_on
     assert PartyReminder.objects.visible_to(world.outsider).count() == 0
 
 
+def test_the_reminder_notice_opens_on_the_branchs_calendar(client, world, branch):
+    from django.urls import reverse
+
+    secretary = secretary_account(branch, "branch-secretary")
+    party_life.remind_step(at(TODAY, 10))
+    notice = Notice.objects.filter(user=secretary, event="deliberation.party_missed").first()
+    client.force_login(secretary)
+    opened = client.post(reverse("notices:open", args=[notice.pk]))
+    assert opened.status_code == 302 and opened["Location"] == reverse("deliberation:party_organization", args=[branch.pk])
+    assert client.get(opened["Location"]).status_code == 200
+
+
 def test_the_reminder_job_takes_the_same_number_of_queries_for_many_organizations(world, branch):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
