@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gongzhi.party.models import OrganizationKind, PartyMember, PartyOrganization
 
-from .models import Attendance, Meeting, MeetingFormat, MeetingStatus, PartyCadence, SignInMethod
+from .models import Attendance, Meeting, MeetingStatus, PartyCadence, SignInMethod
 from .services.party_life import add_months
 
 # How many grid branches missed last month's committee meeting.

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gongzhi.core.errors import DomainError
 from gongzhi.party.models import PartyMember, PartyOrganization
 
-from ..models import Attendance, Meeting, MeetingFormat, MeetingStatus, PartyCadence, Purpose
+from ..models import Attendance, Meeting, MeetingFormat, MeetingStatus, Purpose
 from ..services import party_life
 
 
