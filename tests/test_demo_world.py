@@ -48,7 +48,10 @@ def test_figures_json_has_the_articles_numbers(client, demo):
         assert figures[key] == value, key
     assert figures["dual_report_members"] >= 900
     case_keys = {"problems_solved", "cases_total", "cases_open", "cases_overdue", "response_rate", "solution_rate", "satisfaction_rate"}
-    assert set(figures) == set(ARTICLE_FIGURES) | {"dual_report_members"} | case_keys
+    deliberation_keys = {"meetings_held", "proposals_total", "hot_issues_settled", "party_meetings_held"}
+    assert set(figures) == set(ARTICLE_FIGURES) | {"dual_report_members"} | case_keys | deliberation_keys
+    # A year of 三会一课 in every branch and building party group (about 7,500 meetings).
+    assert figures["party_meetings_held"] > 121 * 28
 
 
 def test_the_case_figures_are_counted_from_the_demo_cases(client, demo):
@@ -197,6 +200,34 @@ def test_the_articles_places_are_there(demo):
     names = set(Unit.objects.values_list("name", flat=True))
     assert {"接庄街道", "洸河街道", "柳行街道", "黄庄社区", "三郭社区", "东闸社区", "香堤社区"} <= names
     assert PartyOrganization.objects.filter(name="龙城一号小区党支部").exists() or Unit.objects.filter(estates__name="龙城一号小区").exists()
+
+
+def test_every_grid_branch_has_a_year_of_statutory_meetings_and_a_few_are_behind(demo):
+    """三会一课 recorded as held meetings, with attendance and study hours; a few branches missed
+    last month's committee meeting (the reminder list is not empty), all still working."""
+    from django.db.models import Count
+
+    from gongzhi.deliberation.models import Attendance, Meeting, MeetingStatus, Purpose
+    from gongzhi.deliberation.services import party_life
+    from gongzhi.people.models import User
+
+    today = timezone.localdate()
+    branches = list(PartyOrganization.objects.grid_branches())
+    held = dict(Meeting.objects.filter(organization__in=branches, status=MeetingStatus.HELD, format__purpose=Purpose.PARTY)
+                .values("organization").annotate(n=Count("pk")).values_list("organization", "n"))
+    assert len(held) == 121 and min(held.values()) >= 28  # 12 + 11 monthly and 4 + 4 quarterly, or about
+    absences = Attendance.objects.filter(present=False, meeting__organization__in=branches)
+    assert absences.exists() and not absences.filter(absence_reason="").exists()
+    assert Attendance.objects.filter(present=True, study_hours__gt=0).count() > 10000
+    behind = [b for b in party_life.due_and_missed(branches, today).values() if any(c.missed for c in b)]
+    assert 1 <= len(behind) <= 6
+    assert all(c.missed == [party_life.add_months(today, -1)] for b in behind for c in b if c.missed)
+    # The demo instructor and the demo secretary each have a branch behind in their list.
+    for username in ("demo-instructor", "demo-secretary"):
+        assert party_life.behind_schedule(User.objects.get(username=username), today), username
+    # The building party groups keep their monthly group meeting: none is behind.
+    groups = PartyOrganization.objects.filter(kind="group")
+    assert not [g for g in party_life.due_and_missed(groups, today).values() if any(c.missed for c in g)]
 
 
 def test_every_resident_id_number_is_valid(demo):

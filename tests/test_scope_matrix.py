@@ -212,6 +212,13 @@ ROUTES = {
                                       methods=(GET,)),
     # The public notice (公示) is readable by anyone, signed in or not, for every grid and community.
     "deliberation:public_notice": on("unit", lambda o: {"code": o.code}, methods=(GET,), scoped=False),
+    # Party organizational life (三会一课): deliberation/views/party_life.py.
+    "deliberation:party_meetings": page(),
+    "deliberation:party_behind": page(),
+    "deliberation:party_organization": on("organization", by_pk,
+                                          body=lambda o: {"format": "0", "starts_at": "2026-03-02T09:00"}),
+    "deliberation:party_meeting": on("party_meeting", by_pk, body=lambda o: {"action": "minutes", "minutes": "矩阵"}),
+    "deliberation:party_member_hours": on("member", by_pk, methods=(GET,)),
 }
 ROUTES["cases:move/no_such_move"].why_never_found = "there is no such move, for any case"
 
@@ -354,6 +361,14 @@ API = {
                                                            json_body=True, body=lambda o: {}),
     "POST /deliberation/decisions/{decision_id}/case": on("decision", lambda o: {"decision_id": o.pk}, methods=(POST,),
                                                          json_body=True, body=lambda o: {"category_code": "0201"}),
+    # Party organizational life (三会一课): deliberation/api/party_life.py.
+    "GET /deliberation/party/meetings": page(methods=(GET,)),
+    "GET /deliberation/party/meetings/{meeting_id}": on("party_meeting", lambda o: {"meeting_id": o.pk}, methods=(GET,)),
+    "POST /deliberation/party/meetings/{meeting_id}/attendance": on(
+        "party_meeting", lambda o: {"meeting_id": o.pk}, methods=(POST,), json_body=True,
+        body=lambda o: {"member_id": o.member, "present": False, "absence_reason": "矩阵"}),
+    "GET /deliberation/party/behind": page(methods=(GET,)),
+    "GET /deliberation/party/members/{member_id}/study-hours": on("member", lambda o: {"member_id": o.pk}, methods=(GET,)),
 }
 # Families of operations called alike, for those without an entry of their own above.
 API_FAMILIES = [
@@ -607,6 +622,7 @@ def build_district(key, code, west):
     d.activity = OrganizationActivity.objects.create(organization=d.branch, kind="party_lesson", title="党课",
                                                      held_on=datetime.date(2026, 3, 2))
     d.pioneer_post = PioneerPost.objects.create(organization=d.branch, name="先锋岗", holder=d.member)
+    d.party_meeting = _held_party_meeting(d.branch)
     d.personal_data_view = PersonalDataView.objects.create(user=d.secretary, resident=d.resident, field="phone")
     d.case = case_services.create_case(title=f"{key}的问题", description="路灯不亮", category=Category.objects.get(code="0201"),
                                        channel=Channel.RESIDENT, reporter=d.reporter, building=d.building, photos=[jpeg()])
@@ -652,6 +668,13 @@ def build_deliberation(d):
                                                 due_on=timezone.localdate() + datetime.timedelta(days=7), by=d.worker)
     decision_rules.report_progress(d.decision, percent=20, note="矩阵", by=d.worker, photos=[jpeg()])
     d.decision_photo = d.decision.updates.get().photos.get()
+def _held_party_meeting(branch):
+    from gongzhi.deliberation.models import Meeting, MeetingFormat, MeetingStatus
+
+    starts = timezone.make_aware(datetime.datetime(2026, 3, 10, 9))
+    return Meeting.objects.create(format=MeetingFormat.objects.get(code="dangyuan-dahui"), unit=branch.unit,
+                                  organization=branch, title="党员大会", starts_at=starts,
+                                  ends_at=starts + datetime.timedelta(hours=2), status=MeetingStatus.HELD)
 
 
 @dataclass
@@ -734,6 +757,7 @@ def build_world():
             "vote_item": SimpleNamespace(pk=d.vote_item.pk, voter=d.reporter.pk),
             "decision": SimpleNamespace(pk=d.decision.pk),
             "decision_photo": SimpleNamespace(pk=d.decision.pk, token=d.decision_photo.token),
+            "party_meeting": SimpleNamespace(pk=d.party_meeting.pk, member=d.member.pk),
         }
     return SimpleNamespace(a=a, b=b, identities=identities, objects=objects)
 
@@ -747,6 +771,7 @@ MISSING = {
     "vote_meeting": SimpleNamespace(pk=999999, item=999999),
     "vote_item": SimpleNamespace(pk=999999, voter=999999),
     "decision_photo": SimpleNamespace(pk=999999, token="0" * 32),
+    "party_meeting": SimpleNamespace(pk=999999, member=999999),
 }
 
 

@@ -16,7 +16,7 @@ class DeliberationConfig(GongzhiAppConfig):
                   "gongzhi.deliberation.services.party_life.remind_step",
                   # Proposals that reached their threshold while no meeting was scheduled.
                   "gongzhi.deliberation.services.proposals.place_waiting_step")
-    demo_steps = ((70, "gongzhi.deliberation.demo.build"),)
+    demo_steps = ((65, "gongzhi.deliberation.demo.build_party_life"), (70, "gongzhi.deliberation.demo.build"))
     menu = "gongzhi.deliberation.menu.MENU"
     notices = "gongzhi.deliberation.notify.NOTICES"
     outbox_handlers = {"deliberation.announce": "gongzhi.deliberation.notify.on_announce"}

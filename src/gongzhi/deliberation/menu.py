@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.plugins import MenuEntry
-from gongzhi.people.models import PARTY_ROLES
+from gongzhi.people.models import PARTY_ROLES, Role
 
 from .models import DELIBERATION_STAFF_ROLES, PARTICIPANT_ROLES
 
@@ -13,5 +13,6 @@ def _takes_part(user):
 MENU = [
     MenuEntry(_("Deliberation"), "deliberation:home", 40, _takes_part, "menu-deliberation"),
     MenuEntry(_("Party meetings"), "deliberation:party_meetings", 55,
-              lambda user: user.is_authenticated and user.holds(PARTY_ROLES), "menu-party-meetings"),
+              # Party members too: they see their organization's meetings and their own hours.
+              lambda user: user.is_authenticated and user.holds(PARTY_ROLES | {Role.PARTY_MEMBER}), "menu-party-meetings"),
 ]

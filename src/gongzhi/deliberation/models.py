@@ -259,10 +259,14 @@ class MeetingQuerySet(ScopedQuerySet):
     def scope_q(self, user):
         deliberation = Q(format__purpose=Purpose.DELIBERATION) & (
             staff_units_q("unit__code", user) | participant_units_q("unit__code", user))
+        from gongzhi.party.models import InstructorAssignment, PartyMember
+
+        # Subqueries, not joins: a join through the organization's members or instructors would
+        # repeat each meeting once per member in every list.
         party = Q(format__purpose=Purpose.PARTY) & (
             under_codes_q("unit__code", user.scope_codes(PARTY_ROLES))
-            | Q(organization__instructor_assignments__instructor=user)
-            | Q(organization__members__account=user))
+            | Q(organization__in=InstructorAssignment.objects.filter(instructor=user).values("branch"))
+            | Q(organization__in=PartyMember.objects.filter(account=user).values("organization")))
         return deliberation | party
 
     def held(self):
@@ -704,7 +708,12 @@ class DecisionPhoto(models.Model):
 
 class PartyReminderQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        return Q(pk__in=[])  # machinery: remembers which reminders went out
+        # Its readers: who sees the organization (staff above it, its instructors) and its
+        # secretary, so that a reminder notice opens on the organization's 三会一课 page.
+        from gongzhi.party.models import PartyOrganization
+
+        return (Q(organization__in=PartyOrganization.objects.visible_to(user).values("pk"))
+                | Q(organization__secretary__account=user))
 
 
 class PartyReminder(models.Model):
@@ -719,6 +728,9 @@ class PartyReminder(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "format", "period_start"], name="party_reminder_once")]
+
+    def get_absolute_url(self):
+        return reverse("deliberation:party_organization", args=[self.organization_id])
 
 
 def period_start(day, every_months):
