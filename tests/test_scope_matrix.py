@@ -129,7 +129,6 @@ ROUTES = {
     "cases:inbox": on("case", lambda o: {}, methods=(GET,), query=lambda o: {"q": o.number}),
     "cases:rates": page(query=lambda o: {"by": "agency"}),
     "notices:list": page(),
-    "deliberation:home": page(),
     "deliberation:party_meetings": page(),
     "notices:open": on("notification", by_pk),
     # Following a case without an account: a number and a phone's last four digits; the same

@@ -6,7 +6,8 @@ from .services import decisions, meetings, party_life, proposals, votes
 
 NOTICES = {}
 for _module in (proposals, meetings, votes, decisions, party_life):
-    NOTICES.update(getattr(_module, "NOTICES", {}))
+    # core.plugins puts the app's label in front of each key ("deliberation." + event).
+    NOTICES.update({event.removeprefix("deliberation."): text for event, text in getattr(_module, "NOTICES", {}).items()})
 
 
 def on_announce(payload):
