@@ -107,7 +107,7 @@ def _check_owner(owner_kind, agency, organization, member, owner_name):
 
 
 def record_decision(*, meeting, item=None, what, owner_kind, due_on, by, agency=None, organization=None, member=None,
-                    owner_name=""):
+                    owner_name="", now=None):
     """Record what ``meeting`` decided (on ``item``), who carries it out and by when."""
     _require_staff(meeting, by)
     what = clean_field(Decision, "what", what, required=True, label=_("What was decided"))
@@ -122,7 +122,7 @@ def record_decision(*, meeting, item=None, what, owner_kind, due_on, by, agency=
         raise DomainError(_("The due date cannot be before the meeting."), code="due_on", field="due_on")
     with transaction.atomic():
         decision = Decision.objects.create(meeting=meeting, item=item, what=what, owner_kind=owner_kind, due_on=due_on,
-                                           decided_by=by, **owner)
+                                           decided_by=by, decided_at=now or timezone.now(), **owner)
         _announce(decision, "deliberation.decision_recorded", f"decision:{decision.pk}:recorded", _followers(decision),
                   {"title": _title(decision), "due_on": due_on.isoformat()})
     return decision
@@ -145,7 +145,7 @@ def _photos_first(report):
 
 
 @_photos_first
-def report_progress(decision, *, percent, note, by, photos=()):
+def report_progress(decision, *, percent, note, by, photos=(), now=None):
     """A progress report: percent done, a note, photos. 100 % marks it reported done; less
     than 100 % after that takes it back to being carried out (the convener found it unfinished)."""
     if not may_report(decision, by):
@@ -159,7 +159,7 @@ def report_progress(decision, *, percent, note, by, photos=()):
             decision = Decision.objects.select_for_update(of=("self",)).select_related("meeting", "item").get(pk=decision.pk)
             if decision.status in (DecisionStatus.CARRIED_OUT, DecisionStatus.CANCELLED):
                 raise DomainError(_("This decision is closed: no more progress can be reported."), code="decision_closed")
-            now = timezone.now()
+            now = now or timezone.now()
             update = DecisionUpdate.objects.create(decision=decision, percent=percent, note=note, by=by, at=now)
             for prepared in photos:
                 photo = DecisionPhoto(update=update, token=secrets.token_hex(16), extension=prepared.extension,
@@ -187,7 +187,7 @@ def report_progress(decision, *, percent, note, by, photos=()):
         raise
 
 
-def verify(decision, *, by):
+def verify(decision, *, by, now=None):
     """The convener confirms the work is done: carried out; the item's proposal is decided."""
     with transaction.atomic():
         decision = Decision.objects.select_for_update(of=("self",)).select_related("meeting__unit", "item").get(pk=decision.pk)
@@ -196,7 +196,7 @@ def verify(decision, *, by):
             return decision
         if decision.status != DecisionStatus.DONE:
             raise DomainError(_("Report the work as 100 percent done before confirming it."), code="not_done")
-        decision.status, decision.verified_by, decision.verified_at = DecisionStatus.CARRIED_OUT, by, timezone.now()
+        decision.status, decision.verified_by, decision.verified_at = DecisionStatus.CARRIED_OUT, by, now or timezone.now()
         decision.save(update_fields=["status", "verified_by", "verified_at"])
         if decision.item is not None and decision.item.proposal_id:
             from ..models import Proposal

@@ -90,7 +90,7 @@ def _check_format(format, organization):
 
 # --- series and the occurrences generated from them --------------------------------------------
 
-def create_series(*, format, unit, recurrence, starts_on, title, by, place="", organization=None, ends_on=None):
+def create_series(*, format, unit, recurrence, starts_on, title, by, place="", organization=None, ends_on=None, now=None):
     """A unit's (or an organization's) recurring meetings of ``format``; the first 60 days of
     meetings are generated at once, the minute job keeps generating after that."""
     from .. import recurrence as rules
@@ -108,7 +108,8 @@ def create_series(*, format, unit, recurrence, starts_on, title, by, place="", o
         series = MeetingSeries.objects.create(format=format, unit=unit, organization=organization, title=title,
                                               recurrence=rule.text(), place=place, starts_on=starts_on, ends_on=ends_on,
                                               created_by=by)
-        generate(series, timezone.localdate() + datetime.timedelta(days=GENERATE_DAYS))
+        today = timezone.localdate(now) if now else timezone.localdate()
+        generate(series, today + datetime.timedelta(days=GENERATE_DAYS), today=today)
     return series
 
 

@@ -28,6 +28,7 @@ from gongzhi.core.text import clean_field
 from gongzhi.party.models import InstructorAssignment, PartyMember, PartyOrganization
 from gongzhi.people.models import PARTY_ROLES, Role
 
+from . import meetings
 from ..models import (
     Attendance, Meeting, MeetingFormat, MeetingStatus, PartyCadence, PartyReminder, Purpose, SignInMethod, period_start,
 )
@@ -267,20 +268,8 @@ def schedule_party_meeting(organization, *, format, starts_at, by, title=None, p
         raise DomainError(_("This kind of organization does not hold this meeting."), code="no_cadence", field="format")
     title = clean_field(Meeting, "title", title or f"{timezone.localtime(starts_at):%Y年%m月}{format.name}")
     place = clean_field(Meeting, "place", place)
-    from . import meetings
-
-    schedule = getattr(meetings, "schedule_meeting", None)
-    if schedule is not None:
-        return schedule(format=format, unit=organization.unit, starts_at=starts_at, by=by, title=title, place=place,
-                        organization=organization)
-    return _schedule(format=format, organization=organization, starts_at=starts_at, by=by, title=title, place=place)
-
-
-def _schedule(*, format, organization, starts_at, by, title, place):
-    # Stands in for services.meetings.schedule_meeting until it lands (same contract).
-    return Meeting.objects.create(format=format, unit=organization.unit, organization=organization, title=title,
-                                  starts_at=starts_at, ends_at=starts_at + datetime.timedelta(minutes=format.duration_minutes),
-                                  place=place, created_by=by)
+    return meetings.schedule_meeting(format=format, unit=organization.unit, starts_at=starts_at, by=by, title=title,
+                                     place=place, organization=organization)
 
 
 def record_member_attendance(meeting, *, member, present, absence_reason="", by):
@@ -345,22 +334,13 @@ def close_party_meeting(meeting, *, by):
     return meeting
 
 
-def _close(meeting, *, by):
-    # services.meetings.close_meeting (open first when it was only scheduled) once it lands;
-    # until then the same change of status here.
-    from . import meetings
-
-    open_meeting = getattr(meetings, "open_meeting", None)
-    close_meeting = getattr(meetings, "close_meeting", None)
-    if close_meeting is not None and open_meeting is not None:
-        if meeting.status == MeetingStatus.SCHEDULED:
-            open_meeting(meeting, by=by)
-        close_meeting(meeting, by=by)
-        meeting.refresh_from_db()
-        return
-    now = timezone.now()
-    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.HELD, opened_at=meeting.opened_at or meeting.starts_at,
-                                                 closed_at=now, signin_code="")
+def _close(meeting, *, by, now=None):
+    """Held, through the meeting machinery. A statutory meeting is often recorded after it took
+    place: one still only scheduled is opened as of its start, then closed now."""
+    now = now or timezone.now()
+    if meeting.status == MeetingStatus.SCHEDULED:
+        meetings.open_meeting(meeting, by=by, now=min(meeting.starts_at, now))
+    meetings.close_meeting(meeting, by=by, now=now)
     meeting.refresh_from_db()
 
 

@@ -143,7 +143,7 @@ def _delete_files(written):
             pass  # best effort: the original error is the one to report
 
 
-def propose(*, unit, title, body, author, by=None, photos=()):
+def propose(*, unit, title, body, author, by=None, photos=(), now=None):
     """A new proposal of ``author`` for ``unit`` (a grid or community), with its photos, in one
     transaction; ``by``: who typed it in on the author's behalf (a grid worker of the unit)."""
     title = clean_field(Proposal, "title", title, required=True)
@@ -161,8 +161,8 @@ def propose(*, unit, title, body, author, by=None, photos=()):
     try:
         with transaction.atomic():
             proposal = Proposal.objects.create(unit=unit, title=title, body=body, author=author,
-                                               recorded_by=by if on_behalf else None)
-            ProposalFollow.objects.create(proposal=proposal, user=author)
+                                               recorded_by=by if on_behalf else None, created_at=now or timezone.now())
+            ProposalFollow.objects.create(proposal=proposal, user=author, created_at=proposal.created_at)
             for p in prepared:
                 _write_photo(proposal, p, written)
     except BaseException:

@@ -161,7 +161,7 @@ def _locked(item):
     return AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting__format", "meeting__unit").get(pk=item.pk)
 
 
-def open_vote(item, *, by):
+def open_vote(item, *, by, now=None):
     """Open the vote on ``item``: the meeting is in progress and no other of its items is being voted on."""
     with transaction.atomic():
         item = _locked(item)
@@ -178,12 +178,12 @@ def open_vote(item, *, by):
         if AgendaItem.objects.filter(meeting=meeting, status=ItemStatus.VOTING).exclude(pk=item.pk).exists():
             raise DomainError(_("Close the vote on the other item first: one vote at a time."), code="other_vote_open")
         item.status = ItemStatus.VOTING
-        item.vote_opened_at = timezone.now()
+        item.vote_opened_at = now or timezone.now()
         item.save(update_fields=["status", "vote_opened_at"])
         return item
 
 
-def cast(item, *, voter, choice, by=None):
+def cast(item, *, voter, choice, by=None, now=None):
     """Record ``voter``'s choice on ``item``; one vote per person, changeable until the vote closes.
 
     ``by``: the grid worker (staff of the meeting's unit) recording the vote of a present
@@ -209,7 +209,7 @@ def cast(item, *, voter, choice, by=None):
         vote = Vote.objects.select_for_update().filter(item=item, voter=voter).first()
         if on_behalf and vote is not None and vote.recorded_by_id is None:
             raise DomainError(_("This person has voted themselves; only they can change their vote."), code="voted_themselves")
-        now = timezone.now()
+        now = now or timezone.now()
         if vote is None:
             vote = Vote.objects.create(item=item, voter=voter, choice=choice, recorded_by=by if on_behalf else None,
                                        updated_at=now)
@@ -224,7 +224,7 @@ def cast(item, *, voter, choice, by=None):
         return vote
 
 
-def close_vote(item, *, by):
+def close_vote(item, *, by, now=None):
     """Close the vote and store its tally on the item (never typed in)."""
     with transaction.atomic():
         item = _locked(item)
@@ -233,7 +233,7 @@ def close_vote(item, *, by):
             raise DomainError(_("The vote on this item is not open."), code="vote_not_open")
         result = count(item)
         item.status = ItemStatus.VOTED
-        item.vote_closed_at = timezone.now()
+        item.vote_closed_at = now or timezone.now()
         item.votes_for, item.votes_against, item.votes_abstain = result.votes_for, result.against, result.abstain
         item.eligible_voters, item.quorum_met, item.passed = result.eligible, result.quorum_met, result.passed
         item.save(update_fields=["status", "vote_closed_at", "votes_for", "votes_against", "votes_abstain",

@@ -99,7 +99,7 @@ def proposal_list(request):
 
 class ProposalForm(forms.Form):
     # Units by code (not personal, and the same in the similar-proposals request).
-    unit = forms.ChoiceField(label=gettext_lazy("For"))
+    unit = forms.ChoiceField(label=gettext_lazy("Proposed to"))
     author = forms.TypedChoiceField(label=gettext_lazy("On behalf of (a resident of your grid)"), coerce=int,
                                     required=False, empty_value=None)
     title = forms.CharField(label=gettext_lazy("Topic in a few words"), max_length=100)
