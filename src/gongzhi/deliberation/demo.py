@@ -278,7 +278,7 @@ class DeliberationDemo:
             if pk == self.flagship_meeting:
                 topics = FLAGSHIP_TOPICS
             else:
-                topics = [(t, b, d, o, rng.choice(DUE_DAYS)) for t, b, d, o in rng.sample(TOPICS, rng.choice([1, 2, 2]))]
+                topics = [(t, b, d, o, rng.choice(DUE_DAYS)) for t, b, d, o in rng.sample(TOPICS, rng.choice([1, 1, 2]))]
             self._hold(meeting, series, by, topics)
 
     def _people_of(self, unit):
@@ -340,7 +340,7 @@ class DeliberationDemo:
                 if not item.passed:
                     at += datetime.timedelta(minutes=item.time_box_minutes)
                     continue
-            owner = self._owner(owner_kind, meeting)
+            owner_kind, owner = self._owner(owner_kind, meeting)
             decision = decisions.record_decision(meeting=meeting, item=item, what=decided, owner_kind=owner_kind,
                                                  due_on=timezone.localtime(t0).date() + datetime.timedelta(days=due_days),
                                                  by=by, now=at + datetime.timedelta(minutes=8), **owner)
@@ -349,18 +349,18 @@ class DeliberationDemo:
         meetings.close_meeting(meeting, by=by, now=min(at + datetime.timedelta(minutes=10), meeting.ends_at))
 
     def _owner(self, owner_kind, meeting):
+        """(owner kind, the owner's fields) for a decision of ``meeting``; a community's meeting
+        has no grid branch or grid member to name: its volunteers carry those out."""
         grid_id = meeting.unit_id
         if owner_kind == OwnerKind.AGENCY:
-            return {"agency": self.rng.choice(self.agencies)}
+            return owner_kind, {"agency": self.rng.choice(self.agencies)}
         if owner_kind == OwnerKind.PROPERTY:
-            return {"organization": self.property_orgs[grid_id % len(self.property_orgs)]}
+            return owner_kind, {"organization": self.property_orgs[grid_id % len(self.property_orgs)]}
         if owner_kind == OwnerKind.BRANCH and grid_id in self.branch_of:
-            return {"organization": self.branch_of[grid_id]}
-        if owner_kind == OwnerKind.PARTY_MEMBER and grid_id in self.branch_of:
-            member = self.branch_of[grid_id].secretary
-            if member is not None:
-                return {"member": member}
-        return {"owner_name": "网格志愿服务队"}
+            return owner_kind, {"organization": self.branch_of[grid_id]}
+        if owner_kind == OwnerKind.PARTY_MEMBER and grid_id in self.branch_of and self.branch_of[grid_id].secretary_id:
+            return owner_kind, {"member": self.branch_of[grid_id].secretary}
+        return OwnerKind.VOLUNTEER_TEAM, {"owner_name": "网格志愿服务队" if meeting.unit.level == Level.GRID else "社区志愿服务队"}
 
     def _follow_up(self, decision, by):
         """Progress reports until done and verified, as time allows; a few left behind (overdue)."""
