@@ -150,7 +150,9 @@ def test_the_history_does_not_notify_and_the_rates_are_refreshed_once(demo):
     long_ago = timezone.now() - datetime.timedelta(days=1, hours=1)
     announced = [m.payload["entry"] for m in OutboxMessage.objects.filter(kind="cases.announce")]
     assert announced and not TimelineEntry.objects.filter(pk__in=announced, at__lt=long_ago).exists()
-    noticed = [int(key.rsplit(":", 1)[1]) for key in Notice.objects.values_list("event_key", flat=True)]
+    noticed = [int(key.rsplit(":", 1)[1]) for key in Notice.objects.filter(event__startswith="cases.").values_list("event_key", flat=True)]
+    # The deliberation history (a year of proposals, votes and decisions) notifies nobody either.
+    assert not Notice.objects.filter(event__startswith="deliberation.").exists()
     assert not TimelineEntry.objects.filter(pk__in=noticed, at__lt=long_ago).exists()
     assert Notice.objects.filter(user__username="demo-grid").exists()
     assert not OutboxMessage.objects.filter(kind="cases.refresh_rates").exists()
@@ -242,3 +244,32 @@ def test_running_demo_again_keeps_the_world(demo, settings, tmp_path):
     before = Resident.objects.count()
     call_command("demo", "--quiet")
     assert Resident.objects.count() == before
+
+
+def test_the_deliberation_figures_are_counted_from_the_demo_records(client, demo):
+    from gongzhi.deliberation.models import AgendaItem, DecisionStatus, Meeting, MeetingStatus, Proposal
+
+    figures = client.get(reverse("figures-json")).json()
+    # "商讨解决……热点难点问题380余个": agenda items whose decision was carried out (verified).
+    assert figures["hot_issues_settled"] >= 380
+    assert figures["hot_issues_settled"] == AgendaItem.objects.filter(decisions__status=DecisionStatus.CARRIED_OUT).distinct().count()
+    assert figures["proposals_total"] == Proposal.objects.count() >= figures["hot_issues_settled"]
+    assert figures["meetings_held"] == Meeting.objects.filter(status=MeetingStatus.HELD, format__purpose="deliberation").count() > 0
+
+
+def test_longcheng_discussed_the_articles_two_topics_and_carried_both_out(demo):
+    from gongzhi.deliberation.models import DecisionStatus, Proposal, ProposalStatus
+
+    for title in ("小区健身器材坏了该谁修?", "公共充电桩放哪儿更合理?"):
+        proposal = Proposal.objects.get(title=title, unit__estates__name="龙城一号小区")
+        assert proposal.status == ProposalStatus.DECIDED
+        assert proposal.support_count >= 5  # enough neighbours to reach the 说七说八 threshold
+        item = proposal.agenda_items.get()
+        assert item.passed and item.meeting.format.code == "shuo-qi-shuo-ba"
+        assert item.meeting.attendances.filter(present=True).count() >= 3
+        decision = item.decisions.get()
+        assert (decision.status, decision.percent) == (DecisionStatus.CARRIED_OUT, 100)
+    # The demo resident proposed the first of them, and follows it.
+    fitness = Proposal.objects.get(title="小区健身器材坏了该谁修?")
+    assert fitness.author.username == "demo-resident"
+    assert fitness.follows.filter(user__username="demo-resident").exists()

@@ -9,9 +9,11 @@ held a meeting in the last 90 days (all 121 count as really working).
 """
 import datetime
 
+from django.db.models import Max
 from django.utils import timezone
 
 from gongzhi.core.errors import DomainError
+from gongzhi.core.models import OutboxMessage
 from gongzhi.party.models import OrganizationKind, PartyMember, PartyOrganization
 
 from gongzhi.people.demo import NO_PASSWORD, assign_roles
@@ -161,10 +163,14 @@ class DeliberationDemo:
         self.b, self.rng, self.now, self.today, self.w = builder, builder.rng, builder.now, builder.today, builder.world
 
     def build(self):
+        before = OutboxMessage.objects.aggregate(last=Max("pk"))["last"] or 0
         self._people()
         self._councils()
         self._series()
         self._history()
+        # A year of history tells nobody anything today (as the cases step, decision 39): its
+        # notices are dropped before they are sent.
+        OutboxMessage.objects.filter(pk__gt=before, kind="deliberation.announce").delete()
 
     # --- who is there -----------------------------------------------------------------------------
     def _people(self):
@@ -306,7 +312,10 @@ class DeliberationDemo:
             proposal = proposals.propose(unit=meeting.unit, title=title, body=body, author=author, now=proposed_at)
             # The article's topics gather every council member's support (and reach the threshold).
             wanted = len(people) if meeting.pk == self.flagship_meeting else rng.randint(2, 4)
-            for k, supporter in enumerate(p for p in people if p.pk != author.pk):
+            neighbours = list(people)
+            if meeting.pk == self.flagship_meeting and self.resident is not None:
+                neighbours.append(self.resident)
+            for k, supporter in enumerate(p for p in neighbours if p.pk != author.pk):
                 if k >= wanted:
                     break
                 proposals.support(proposal, user=supporter, now=proposed_at + datetime.timedelta(hours=k + 2))
