@@ -203,9 +203,16 @@ class Client:
             self.headers["Authorization"] = f"Bearer {token}"
 
     def request(self, method, path, body=None, headers=None):
-        self.connection.request(method, path, body=body, headers={**self.headers, **(headers or {})})
-        response = self.connection.getresponse()
-        return response.status, response.read()
+        for attempt in (1, 2):
+            try:
+                self.connection.request(method, path, body=body, headers={**self.headers, **(headers or {})})
+                response = self.connection.getresponse()
+                return response.status, response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # The server closes a keep-alive connection idle for a few seconds: connect again.
+                self.connection.close()
+                if attempt == 2:
+                    raise
 
     def get(self, path):
         return self.request("GET", path)
