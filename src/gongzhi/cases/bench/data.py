@@ -130,7 +130,7 @@ class People:
         self.residents = list(User.objects.filter(role_assignments__role=Role.RESIDENT).values_list("pk", flat=True)) or [None]
 
 
-def plan_times(n, now, rng_np):
+def plan_times(n, rng_np):
     """Sorted creation times (seconds before ``now``) and which cases are open."""
     span = YEARS * 365 * 86400
     ages = np.sort(rng_np.uniform(600, span, n))[::-1]  # oldest first: numbers follow time
@@ -175,7 +175,7 @@ def build_cases(n, *, seed=2026, now=None, progress=print):
                for m in (Case, TimelineEntry, CaseAgency, CaseRating)}
     counters = dict(CaseCounter.objects.values_list("year", "last"))
 
-    ages, is_open = plan_times(n, now, rng_np)
+    ages, is_open = plan_times(n, rng_np)
     for start in range(0, n, BATCH):
         rows = {Case: [], TimelineEntry: [], CaseAgency: [], CaseRating: []}
 

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -120,6 +121,7 @@ class Server:
 
     def __init__(self, workers=2):
         self.port = free_port()
+        self.log = tempfile.TemporaryFile()
         env = {**os.environ, "GONGZHI_DATABASE_URL": database_url(),
                # The intake limit protects production from a runaway client; the bench is that client.
                "GONGZHI_INTAKE_RATE_TOKEN": "100000000/hour", "GONGZHI_LOG_LEVEL": "WARNING"}
@@ -131,7 +133,8 @@ class Server:
             env["GONGZHI_ENV"] = "demo"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gongzhi.cli", "serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--no-tick"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            # Its log goes to a file: a pipe nobody reads would fill up and stop the server.
+            env=env, stdout=subprocess.DEVNULL, stderr=self.log, start_new_session=True,
         )
         self._wait()
 
@@ -139,7 +142,8 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gongzhi serve stopped: {self.process.stderr.read().decode()[-2000:]}")
+                self.log.seek(0)
+                raise RuntimeError(f"gongzhi serve stopped: {self.log.read().decode(errors='replace')[-2000:]}")
             try:
                 status, _body = Client(self.port).get("/cases/report/grids.json")
                 if status == 200:
@@ -189,6 +193,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.log.close()
 
 
 class Client:
