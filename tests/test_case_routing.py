@@ -150,6 +150,25 @@ def test_a_big_history_is_refitted_after_enough_new_closed_cases_or_an_hour(cw, 
     assert routing.retrain_due(now) is True
 
 
+def test_the_minute_jobs_check_counts_the_newly_closed_cases_by_the_closed_at_index(cw, monkeypatch, settings):
+    # The check runs every minute: it must read only the cases closed since the model, never
+    # walk the case table in the default (reported-at) order to find them.
+    monkeypatch.setattr(routing, "SMALL_HISTORY", 10)
+    close_history(cw, per_category=11)
+    now = timezone.now()
+    routing.train(now)
+    with CaptureQueriesContext(connection) as queries:
+        routing.retrain_due(now)
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1, [q["sql"] for q in queries]
+    assert "created_at" not in counts[0].split("FROM", 2)[-1], counts[0]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {counts[0]}")
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "USING INDEX case_closed_at (closed_at>?)" in plan, plan
+
+
 def test_a_model_stored_by_another_process_is_loaded_after_the_check_interval(cw, settings):
     settings.CASE_TEXT_MODEL_CHECK_SECONDS = 3600
     close_history(cw, per_category=11)
