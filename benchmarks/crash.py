@@ -149,7 +149,7 @@ def run(args):
     server.start()
 
     keys = [f"{run_id}-{i:06d}" for i in range(args.requests)]
-    answers, unanswered_attempts, retried_keys, refusals = {}, Counter(), set(), []
+    answers, unanswered_attempts, retried_keys, refusals, server_errors = {}, Counter(), set(), [], Counter()
     lock = threading.Lock()
     deadline = started + args.time_limit
 
@@ -174,6 +174,8 @@ def run(args):
                     break
                 with lock:  # no answer (connection refused or cut) or a 5xx: the same request again
                     unanswered_attempts[key] += 1
+                    if status is not None:
+                        server_errors[status] += 1
                     retried_keys.add(key)
                 time.sleep(0.1)
 
@@ -200,7 +202,8 @@ def run(args):
         "database": os.environ.get("GONGZHI_DATABASE_URL", "sqlite").split(":", 1)[0],
         "requests": len(keys), "clients": args.clients, "acknowledged": len(answers),
         "acknowledged_before_kill": answered_before_kill, "requests_retried": len(retried_keys),
-        "unanswered_attempts": sum(unanswered_attempts.values()), "server_kills": 1, "database_restarts": db_restarts,
+        "unanswered_attempts": sum(unanswered_attempts.values()),
+        "server_error_answers": {str(status): count for status, count in sorted(server_errors.items())}, "server_kills": 1, "database_restarts": db_restarts,
         "seconds_down": round(down_seconds, 2), "seconds": round(time.monotonic() - started, 2),
     })
     report["ok"] = (report["acknowledged"] == len(keys) and not report["refused"] and not report["missing"]

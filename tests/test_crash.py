@@ -45,11 +45,14 @@ def crash_database(tmp_path):
         return
     if not can_run_a_private_cluster():
         # Restarting the shared cluster would cut every other connection: only the server is killed.
+        import psycopg
+
         settings_dict = connection.settings_dict
         name = f"{settings_dict['NAME']}_crash"
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            cursor.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(dbname="postgres", host=settings_dict["HOST"] or None, port=settings_dict["PORT"] or None,
+                             user=settings_dict["USER"], password=settings_dict["PASSWORD"], autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}"')
         yield (f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@{settings_dict['HOST'] or '127.0.0.1'}:"
                f"{settings_dict['PORT'] or 5432}/{name}"), ""
         return
