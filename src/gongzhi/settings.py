@@ -414,11 +414,13 @@ LOGGING = {
 }
 
 # Sign-in lockout (django-axes, core/lockout.py, decision 44): after LOGIN_FAILURE_LIMIT failed
-# sign-ins for one account, or from one address (IPv4, or IPv6 /64), sign-in is refused for
+# sign-ins of one account, or LOGIN_ADDRESS_FAILURE_LIMIT from one address (IPv4, or IPv6 /64,
+# over all accounts: an office may share one address), sign-in is refused for
 # LOGIN_COOLOFF_MINUTES after the last failure. Counted in the database, for every process.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1, maximum=100_000)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=7 * 24 * 60))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account, or an address
+AXES_LOCKOUT_PARAMETERS = ["username"]  # axes locks the account; LockoutBackend the address
 AXES_RESET_ON_SUCCESS = True  # a right password clears the account's failures
 AXES_CLIENT_IP_CALLABLE = "gongzhi.core.lockout.client_address"
 AXES_LOCKOUT_CALLABLE = "gongzhi.core.lockout.locked_out"

@@ -1,8 +1,9 @@
 """Sign-in throttling and lockout (django-axes), per account and per address (decision 44).
 
 Axes counts failed sign-ins in the database (one count for every server process) through
-Django's ``user_login_failed`` signal and refuses ``authenticate()`` once an account, or an
-address, has ``GONGZHI_LOGIN_FAILURE_LIMIT`` failures within ``GONGZHI_LOGIN_COOLOFF_MINUTES``.
+Django's ``user_login_failed`` signal and refuses ``authenticate()`` once an account has
+``GONGZHI_LOGIN_FAILURE_LIMIT`` failures, or an address ``GONGZHI_LOGIN_ADDRESS_FAILURE_LIMIT``
+(over all accounts), within ``GONGZHI_LOGIN_COOLOFF_MINUTES``.
 Both sign-in pages (``/accounts/login/`` and the back office's) authenticate through Django, so
 both are covered; API tokens never call ``authenticate()`` and are not affected.
 
@@ -15,14 +16,31 @@ import hashlib
 import ipaddress
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Sum
 from django.shortcuts import render
+from django.utils import timezone
 
 from gongzhi.core.ratelimit import client_ip
 
 
+def address_failures(address, now=None):
+    """Failed sign-ins from ``address`` (any account) within the cool-off, from axes's own records.
+
+    Axes keeps one record per (account, address, browser) and locks by account; the address has
+    its own, higher limit (an office's staff may share one address), counted here.
+    """
+    if not address:
+        return 0
+    since = (now or timezone.now()) - settings.AXES_COOLOFF_TIME
+    return AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).aggregate(
+        failures=Sum("failures_since_start"))["failures"] or 0
+
+
 class LockoutBackend(AxesStandaloneBackend):
-    """Axes's check, for sign-ins that come with a web request.
+    """Axes's check by account, our check by address, for sign-ins that come with a web request.
 
     Every sign-in page passes its request to ``authenticate()``; a password checked without one
     (a script, the test client's ``login``) has no address to count, and axes would refuse it
@@ -32,6 +50,9 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
+        if settings.AXES_ENABLED and address_failures(client_address(request)) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            request.axes_locked_out = True  # AxesMiddleware answers with the lockout page
+            raise AxesBackendPermissionDenied("too many failed sign-ins from this address")
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
