@@ -4,6 +4,7 @@ Every setting has a safe default for the demo, and production mode
 (GONGZHI_ENV=production) refuses to start without the values that must not be
 guessed. Names are prefixed GONGZHI_ so they never collide with the host's.
 """
+import datetime
 import importlib.util
 import math
 import os
@@ -144,6 +145,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "gongzhi.core",
     "gongzhi.people",
     "gongzhi.territory",
@@ -167,6 +169,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused by the lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gongzhi.urls"
@@ -216,6 +220,9 @@ AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes first: it refuses authenticate() for a locked-out account or address (core/lockout.py).
+AUTHENTICATION_BACKENDS = ["gongzhi.core.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -407,6 +414,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Sign-in lockout (django-axes, core/lockout.py, decision 44): after LOGIN_FAILURE_LIMIT failed
+# sign-ins of one account, or LOGIN_ADDRESS_FAILURE_LIMIT from one address (IPv4, or IPv6 /64,
+# over all accounts: an office may share one address), sign-in is refused for
+# LOGIN_COOLOFF_MINUTES after the last failure. Counted in the database, for every process.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=1000)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1, maximum=100_000)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=7 * 24 * 60))
+AXES_LOCKOUT_PARAMETERS = ["username"]  # axes locks the account; LockoutBackend the address
+# axes.W006 asks for "ip_address" among axes's parameters, where axes would apply the account's
+# limit to an address too; the address is counted by core.lockout.LockoutBackend with its own limit.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True  # a right password clears the account's failures
+AXES_CLIENT_IP_CALLABLE = "gongzhi.core.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "gongzhi.core.lockout.locked_out"
+AXES_CLIENT_STR_CALLABLE = "gongzhi.core.lockout.client_str"  # no user name or address in log lines
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in (it would grow without bound)
+AXES_ENABLE_ADMIN = False  # the scoped back office shows only what we register ourselves
+AXES_VERBOSE = False
 
 # Headline figures (/figures.json, the figures page) are counted at most this often (seconds):
 # counting is whole-table work, so views read the cached result (docs/decisions.md 20).
