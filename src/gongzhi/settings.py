@@ -415,7 +415,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Sign-in lockout (django-axes, core/lockout.py, decision 44): after LOGIN_FAILURE_LIMIT failed
+# Sign-in lockout (django-axes, core/lockout.py, decision 50): after LOGIN_FAILURE_LIMIT failed
 # sign-ins of one account, or LOGIN_ADDRESS_FAILURE_LIMIT from one address (IPv4, or IPv6 /64,
 # over all accounts: an office may share one address), sign-in is refused for
 # LOGIN_COOLOFF_MINUTES after the last failure. Counted in the database, for every process.

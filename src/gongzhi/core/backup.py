@@ -10,7 +10,7 @@ user of the machine could read them with ``ps``.
 A restore never overwrites a database that already has tables unless asked (``force``), and is
 all or nothing: SQLite's backup replaces the file's pages in one step, ``pg_restore`` runs in one
 transaction (``--single-transaction``), and a backup is written to a temporary file that is
-renamed into place only once complete (decision 43).
+renamed into place only once complete (decision 49).
 """
 import hashlib
 import os

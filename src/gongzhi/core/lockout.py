@@ -1,4 +1,4 @@
-"""Sign-in throttling and lockout (django-axes), per account and per address (decision 44).
+"""Sign-in throttling and lockout (django-axes), per account and per address (decision 50).
 
 Axes counts failed sign-ins in the database (one count for every server process) through
 Django's ``user_login_failed`` signal and refuses ``authenticate()`` once an account has
