@@ -141,16 +141,17 @@ def fresh_content_types():
 @pytest.fixture(autouse=True)
 def default_meeting_formats(request):
     # The default meeting formats and 三会一课 cadences come from a data migration; a transactional
-    # test's flush takes them with it, and every later test of deliberation would find none.
-    uses = [name for name in ("transactional_db", "db") if name in request.fixturenames]
-    if not uses:
+    # test's flush takes them with it, and every later test of deliberation would find none. Only
+    # tests in a rolled-back transaction restore them here (a transactional test, which may run
+    # before the database is set up for it, makes its own: tests/deliberation_helpers.py).
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db", "live_server"} & set(request.fixturenames)
+    if transactional or "db" not in request.fixturenames:
         return
-    request.getfixturevalue(uses[0])
-    from gongzhi.deliberation.models import MeetingFormat
+    request.getfixturevalue("db")
+    from gongzhi.deliberation.defaults import install
+    from gongzhi.deliberation.models import MeetingFormat, PartyCadence
 
     if not MeetingFormat.objects.exists():
-        import importlib
-
-        from django.apps import apps
-
-        importlib.import_module("gongzhi.deliberation.migrations.0002_default_formats").load(apps, None)
+        install(MeetingFormat, PartyCadence)

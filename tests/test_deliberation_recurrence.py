@@ -72,7 +72,7 @@ def test_weekly_and_every_other_week():
 
 
 def test_every_default_format_rule_parses():
-    defaults = importlib.import_module("gongzhi.deliberation.migrations.0002_default_formats")
+    defaults = importlib.import_module("gongzhi.deliberation.defaults")
     for row in defaults.DELIBERATION:
         recurrence.parse(row[8])
     for row in defaults.PARTY:
