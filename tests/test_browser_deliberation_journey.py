@@ -27,17 +27,22 @@ NAMES = ["赵秀英", "钱建国", "孙桂兰"]
 SHOTS = "var/test"
 
 
+def log_in(page, url, user):
+    page.set_default_timeout(30000)  # a loaded CI machine; the big screen polls every 2 s
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "/accounts/login/" not in page.url, f"{user.username} could not log in"
+
+
 def new_page(browser, viewport, user=None, url=None):
     """A browser context of its own (its own cookies), logged in through the login page."""
     page = browser.new_context(locale="zh-CN", viewport=viewport).new_page()
-    page.set_default_timeout(30000)  # a loaded CI machine; the big screen polls every 2 s
+    page.set_default_timeout(30000)
     if user is not None:
-        page.goto(f"{url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        assert "/accounts/login/" not in page.url, f"{user.username} could not log in"
+        log_in(page, url, user)
     return page
 
 
@@ -72,12 +77,7 @@ def test_a_phone_proposal_goes_through_a_live_meeting_to_a_decision_carried_out_
     # A resident proposes on the phone.
     phones = [browser_page] + [new_page(browser, PHONE) for _ in neighbours]
     for phone, person in zip(phones, people):
-        phone.set_default_timeout(30000)
-        phone.goto(f"{url}/accounts/login/")
-        phone.fill("#id_username", person.username)
-        phone.fill("#id_password", PASSWORD)
-        phone.click("button[type=submit]")
-        phone.wait_for_load_state()
+        log_in(phone, url, person)
     phone = phones[0]
     phone.goto(f"{url}/deliberation/")
     phone.click("[data-testid=propose-link]")
