@@ -146,10 +146,18 @@ def count(item):
 def tally(item):
     """The result of ``item``'s vote: as stored when it closed, else counted now."""
     if item.status == ItemStatus.VOTED and item.votes_for is not None:
-        fmt = item.meeting.format
+        meeting = item.meeting
+        fmt = meeting.format
+        if fmt.voters == Voters.ATTENDEES:
+            counted = item.votes_for + item.votes_against + item.votes_abstain
+        elif fmt.voters == Voters.COUNCIL:
+            # The present council members, as at the close (the result itself is stored; this
+            # is only the figure shown beside it, which was missing from the closed tally).
+            counted = council_members(meeting).filter(user__in=present_user_ids(meeting)).values("user").distinct().count()
+        else:
+            counted = 0
         return Tally(item.votes_for, item.votes_against, item.votes_abstain, item.eligible_voters,
-                     bool(item.quorum_met), bool(item.passed),
-                     counted=item.votes_for + item.votes_against + item.votes_abstain if fmt.voters == Voters.ATTENDEES else 0,
+                     bool(item.quorum_met), bool(item.passed), counted=counted,
                      quorum_percent=fmt.quorum_percent, majority=fmt.majority)
     return count(item)
 
