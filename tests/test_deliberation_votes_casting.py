@@ -62,6 +62,8 @@ def test_the_tally_of_a_council_vote_counts_present_members_against_the_seats_of
     assert item.quorum_met and item.passed
     # The stored result stays what it was when the vote closed.
     assert votes.tally(item).passed and votes.tally(item).eligible == 4
+    # ... and beside it, the council members present (shown as "3 / 4"), not 0.
+    assert votes.tally(item).counted == 3
 
 
 def test_attendees_vote_and_the_quorum_counts_votes_cast_against_those_signed_in(world, room):
