@@ -87,8 +87,9 @@ def session_cookie(user):
     """A signed-in session for ``user``, as the sign-in page would make (no password needed)."""
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0] if getattr(settings, "AUTHENTICATION_BACKENDS", None) \
-        else "django.contrib.auth.backends.ModelBackend"
+    # The backend that signs people in: the lockout backend listed before it only refuses
+    # (it has no get_user, and a session naming it would be no session).
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
