@@ -78,16 +78,16 @@ def test_photos_are_stored_as_rows_and_files(world, media):
 
 
 def test_a_failed_proposal_leaves_no_file_behind(world, media, monkeypatch):
-    real = svc._write_photo
+    real = svc.write_photo
     calls = []
 
-    def second_fails(proposal, prepared, written):
+    def second_fails(photo, prepared, written):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(proposal, prepared, written)
+        return real(photo, prepared, written)
 
-    monkeypatch.setattr(svc, "_write_photo", second_fails)
+    monkeypatch.setattr(svc, "write_photo", second_fails)
     with pytest.raises(RuntimeError):
         propose(world, photos=[jpeg(), jpeg()])
     assert len(calls) == 2  # the first photo's files were written, then removed again

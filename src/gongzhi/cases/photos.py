@@ -171,10 +171,13 @@ def prepare(uploaded_file):
         img.close()
 
 
-def _write(case, prepared, *, uploaded_by, kind, written):
-    photo = CasePhoto(case=case, kind=kind, token=secrets.token_hex(16), extension=prepared.extension,
-                      width=prepared.width, height=prepared.height, uploaded_by=uploaded_by)
-    # The storage names the files through photo_path/thumbnail_path; the names given here are ignored.
+def write_photo(photo, prepared, written):
+    """Write a prepared photo's files and save ``photo`` (an unsaved photo row of any model with
+    token, extension, width, height, image and thumbnail); each file written is added to
+    ``written`` so the caller can delete them again (``delete_files``) if its transaction fails."""
+    photo.token, photo.extension = secrets.token_hex(16), prepared.extension
+    photo.width, photo.height = prepared.width, prepared.height
+    # The storage names the files through the model's paths; the names given here are ignored.
     photo.image.save(f"photo{prepared.extension}", ContentFile(prepared.data), save=False)
     written.append((photo.image.storage, photo.image.name))
     photo.thumbnail.save("thumb.jpg", ContentFile(prepared.thumbnail), save=False)
@@ -183,12 +186,16 @@ def _write(case, prepared, *, uploaded_by, kind, written):
     return photo
 
 
-def _delete(written):
+def delete_files(written):
     for storage, name in written:
         try:
             storage.delete(name)
         except OSError:
             pass  # best effort: the original error is the one to report
+
+
+def _write(case, prepared, *, uploaded_by, kind, written):
+    return write_photo(CasePhoto(case=case, kind=kind, uploaded_by=uploaded_by), prepared, written)
 
 
 def prepare_photos(files):
@@ -222,7 +229,7 @@ def store_photos(case, files, *, uploaded_by=None, kind=PhotoKind.REPORT):
                 raise _too_many()
             return [_write(locked, p, uploaded_by=uploaded_by, kind=kind, written=written) for p in prepared]
     except BaseException:
-        _delete(written)
+        delete_files(written)
         raise
 
 

@@ -11,10 +11,8 @@ cases; the staff of each level hear of it once.
 """
 import datetime
 import functools
-import secrets
 from itertools import islice
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.cases import services as case_services
 from gongzhi.cases.models import Channel
-from gongzhi.cases.photos import prepare_photos
+from gongzhi.cases.photos import delete_files, prepare_photos, write_photo
 from gongzhi.core import outbox
 from gongzhi.core.errors import DomainError
 from gongzhi.core.scoping import under_codes_q
@@ -162,13 +160,7 @@ def report_progress(decision, *, percent, note, by, photos=(), now=None):
             now = now or timezone.now()
             update = DecisionUpdate.objects.create(decision=decision, percent=percent, note=note, by=by, at=now)
             for prepared in photos:
-                photo = DecisionPhoto(update=update, token=secrets.token_hex(16), extension=prepared.extension,
-                                      width=prepared.width, height=prepared.height)
-                photo.image.save(f"photo{prepared.extension}", ContentFile(prepared.data), save=False)
-                written.append((photo.image.storage, photo.image.name))
-                photo.thumbnail.save("thumb.jpg", ContentFile(prepared.thumbnail), save=False)
-                written.append((photo.thumbnail.storage, photo.thumbnail.name))
-                photo.save()
+                write_photo(DecisionPhoto(update=update), prepared, written)
             decision.percent = percent
             if percent == 100:
                 decision.status, decision.done_at = DecisionStatus.DONE, decision.done_at or now
@@ -179,11 +171,7 @@ def report_progress(decision, *, percent, note, by, photos=(), now=None):
                       _followers(decision), {"title": _title(decision), "percent": percent})
             return update
     except BaseException:
-        for storage, name in written:
-            try:
-                storage.delete(name)
-            except OSError:
-                pass
+        delete_files(written)
         raise
 
 

@@ -13,19 +13,17 @@
 - ``similar_proposals``: the visible proposals of the unit and the units above it worded alike.
 """
 import math
-import secrets
 import threading
 from collections import Counter, OrderedDict
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.cases.photos import prepare_photos
+from gongzhi.cases.photos import delete_files, prepare_photos, write_photo
 from gongzhi.core import outbox
 from gongzhi.core.errors import DomainError
 from gongzhi.core.scoping import under_codes_q, user_covers
@@ -123,26 +121,6 @@ def _audience(proposal):
 
 # --- proposing ------------------------------------------------------------------------------
 
-def _write_photo(proposal, prepared, written):
-    photo = ProposalPhoto(proposal=proposal, token=secrets.token_hex(16), extension=prepared.extension,
-                          width=prepared.width, height=prepared.height)
-    # The storage names the files through the model's paths; the names given here are ignored.
-    photo.image.save(f"photo{prepared.extension}", ContentFile(prepared.data), save=False)
-    written.append((photo.image.storage, photo.image.name))
-    photo.thumbnail.save("thumb.jpg", ContentFile(prepared.thumbnail), save=False)
-    written.append((photo.thumbnail.storage, photo.thumbnail.name))
-    photo.save()
-    return photo
-
-
-def _delete_files(written):
-    for storage, name in written:
-        try:
-            storage.delete(name)
-        except OSError:
-            pass  # best effort: the original error is the one to report
-
-
 def propose(*, unit, title, body, author, by=None, photos=(), now=None):
     """A new proposal of ``author`` for ``unit`` (a grid or community), with its photos, in one
     transaction; ``by``: who typed it in on the author's behalf (a grid worker of the unit)."""
@@ -164,9 +142,9 @@ def propose(*, unit, title, body, author, by=None, photos=(), now=None):
                                                recorded_by=by if on_behalf else None, created_at=now or timezone.now())
             ProposalFollow.objects.create(proposal=proposal, user=author, created_at=proposal.created_at)
             for p in prepared:
-                _write_photo(proposal, p, written)
+                write_photo(ProposalPhoto(proposal=proposal), p, written)
     except BaseException:
-        _delete_files(written)  # nothing half-written: no file without its row
+        delete_files(written)  # nothing half-written: no file without its row
         raise
     return proposal
 
