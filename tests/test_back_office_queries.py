@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gongzhi.cases import services as case_services
 from gongzhi.cases.models import CaseContactView, Category, CategoryTimeLimit, Channel
+from tests.test_scope_matrix import MATRIX_PARTS
 from gongzhi.deliberation.models import Council, Meeting, MeetingFormat, MeetingSeries, PartyCadence
 from gongzhi.party.models import (
     DualReport, InstructorAssignment, OrganizationActivity, OrganizationKind, PartyMember, PartyOrganization, PioneerPost,
@@ -114,6 +115,9 @@ ROW_MAKERS = {
         unit=territory.create_unit(name=f"网格{next(serial)}", level=Level.GRID, parent=w.community), name="议事会"),
     Meeting: _meeting,
 }
+# Other apps' lists: BACK_OFFICE_ROWS {Model: maker(world)} in their tests/matrix/ modules.
+for _part in MATRIX_PARTS:
+    ROW_MAKERS.update(getattr(_part, "BACK_OFFICE_ROWS", {}))
 # Lists that only some back-office roles open at all (the others get 403 there, tested elsewhere).
 ONLY_FOR = {CategoryTimeLimit: {"district_admin"}}
 

@@ -23,11 +23,14 @@ request runs in a savepoint rolled back after it, so a move or a delete made in 
 nothing behind for the next identity.
 """
 import datetime
+import importlib
 import io
 import json
 import logging
+import pkgutil
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable
 from http.cookies import SimpleCookie
@@ -260,6 +263,16 @@ ROUTES.update({
         "seat": "representative", "user": _resident_of(o.code), "starts_on": "2026-01-01"}),
     "deliberation:council_member_end": on("council_member", by_pk, methods=(POST,), body=lambda o: {"ends_on": "2026-12-31"}),
 })
+
+# Other apps' parts of the matrix: one module per app concern in tests/matrix/ (so that people
+# working on different parts never edit the same lines). Each module may define ROUTES (as
+# above), build(d) (adds its objects to a district while it is built), objects(d) -> {kind:
+# object} and MISSING {kind: object}.
+MATRIX_PARTS = [importlib.import_module(f"tests.matrix.{info.name}")
+                for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent / "matrix")]), key=lambda i: i.name)]
+for _part in MATRIX_PARTS:
+    ROUTES.update(getattr(_part, "ROUTES", {}))
+
 
 def move_body(o):
     return {"note": "矩阵", "version": None, "agency_id": o.agency, "agency_ids": [o.agency], "main_case": o.number}
@@ -646,6 +659,9 @@ def build_district(key, code, west):
     d.council_member = CouncilMember.objects.create(council=d.council, seat="grid_worker", user=d.worker,
                                                     starts_on=datetime.date(2026, 1, 1))
     build_deliberation(d)
+    for part in MATRIX_PARTS:
+        if hasattr(part, "build"):
+            part.build(d)
     return d
 
 
@@ -758,6 +774,9 @@ def build_world():
             "decision_photo": SimpleNamespace(pk=d.decision.pk, token=d.decision_photo.token),
             "party_meeting": SimpleNamespace(pk=d.party_meeting.pk, member=d.member.pk),
         }
+        for part in MATRIX_PARTS:
+            if hasattr(part, "objects"):
+                objects[key].update(part.objects(d))
     return SimpleNamespace(a=a, b=b, identities=identities, objects=objects)
 
 
@@ -772,6 +791,8 @@ MISSING = {
     "decision_photo": SimpleNamespace(pk=999999, token="0" * 32),
     "party_meeting": SimpleNamespace(pk=999999, member=999999),
 }
+for _part in MATRIX_PARTS:
+    MISSING.update(getattr(_part, "MISSING", {}))
 
 
 def objects_for(world, identity, kind):

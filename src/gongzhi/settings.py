@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "gongzhi.party",
     "gongzhi.cases",
     "gongzhi.deliberation",
+    "gongzhi.sites",
     "gongzhi.api",
     "gongzhi.dashboard",
     "gongzhi.demo",

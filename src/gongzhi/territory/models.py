@@ -217,3 +217,44 @@ class PersonalDataView(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.resident} · {self.get_field_display()} · {self.viewed_at:%Y-%m-%d %H:%M}"
+
+
+class AccountRelation(models.TextChoices):
+    SELF = "self", _("The resident's own account")
+    RELATIVE = "relative", _("A relative")
+    CARER = "carer", _("A carer")
+
+
+class ResidentLinkQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        return (under_codes_q("resident__household__building__estate__grid__code", user.scope_codes(LEDGER_ROLES))
+                | models.Q(user=user))
+
+
+class ResidentLink(models.Model):
+    """An account that may act for a resident in the ledger: the resident's own account, or a
+    relative's or carer's. Grid staff record it after checking in person, so that a resident
+    without a smartphone can be signed up, booked or helped by a relative, recorded as such."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="links", verbose_name=_("resident"))
+    user = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="resident_links", verbose_name=_("account"))
+    relation = models.CharField(_("relation"), max_length=10, choices=AccountRelation.choices)
+    recorded_by = models.ForeignKey("people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("recorded by"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ResidentLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account linked to a resident")
+        verbose_name_plural = _("accounts linked to residents")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "user"], name="resident_link_once"),
+            # One account is one person: it is the own account of at most one resident.
+            models.UniqueConstraint(fields=["user"], condition=models.Q(relation="self"), name="resident_link_one_self"),
+            models.UniqueConstraint(fields=["resident"], condition=models.Q(relation="self"),
+                                    name="resident_link_one_own_account"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.resident} ({self.get_relation_display()})"

@@ -1,0 +1,4 @@
+"""API for activities."""
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,4 @@
+"""API for bookings."""
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,4 @@
+"""API for care."""
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,4 @@
+"""API for projects."""
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,4 @@
+"""API for sites."""
+from ninja import Router
+
+router = Router()

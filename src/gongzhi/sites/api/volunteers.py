@@ -1,0 +1,4 @@
+"""API for volunteers."""
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.plugins import GongzhiAppConfig
+
+
+class SitesConfig(GongzhiAppConfig):
+    default = True
+    name = "gongzhi.sites"
+    verbose_name = _("Sites and services")
+    url_prefix = "services/"
+    api_router = "gongzhi.sites.api.router"
+    api_prefix = "/services"
+    figures = "gongzhi.sites.figures.FIGURES"
+    tick_steps = ("gongzhi.sites.services.bookings.release_no_shows_step",
+                  "gongzhi.sites.services.activities.generate_step")
+    demo_steps = ((80, "gongzhi.sites.demo.build"),)
+    menu = "gongzhi.sites.menu.MENU"
+    notices = "gongzhi.sites.notify.NOTICES"
+    outbox_handlers = {"sites.announce": "gongzhi.sites.notify.on_announce"}

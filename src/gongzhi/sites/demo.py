@@ -1,0 +1,5 @@
+"""The demo world's sites and services (see build)."""
+
+
+def build(builder):
+    pass

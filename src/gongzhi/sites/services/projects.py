@@ -1,0 +1,4 @@
+"""Rules for projects (see services/__init__.py)."""
+from django.utils.translation import gettext_lazy as _  # noqa: F401
+
+NOTICES = {}

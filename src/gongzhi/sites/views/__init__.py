@@ -1,0 +1,1 @@
+"""Pages, one module per concern; each module keeps its own ``urlpatterns`` (see ../urls.py)."""

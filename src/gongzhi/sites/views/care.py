@@ -1,0 +1,2 @@
+"""Pages for care."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""Pages for projects."""
+urlpatterns = []
