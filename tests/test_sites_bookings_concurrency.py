@@ -92,3 +92,27 @@ def test_the_lock_is_what_refuses_the_race(world, slow_check, monkeypatch):
             for u in people]
     assert run_together(jobs) == ["ok", "ok"]
     assert Booking.objects.filter(room=c.room).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_api_requests_for_one_slot_give_one_booking_and_refuse_the_others(world, slow_check):
+    # Real requests through the API (the whole stack: token, idempotency, the service), at once.
+    from django.test import Client
+
+    from gongzhi.api.services import create_token
+
+    c = centre(world)
+    people = _people(world, 3)
+    tokens = [create_token(u, name="race")[1] for u in people]
+    body = {"room_id": c.room.pk, "starts_at": at(c.day, "15:00").isoformat(), "ends_at": at(c.day, "16:00").isoformat(),
+            "purpose": "唱歌"}
+    statuses = []
+
+    def post(token):
+        answer = Client().post("/api/v1/services/bookings", body, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {token}")
+        statuses.append((answer.status_code, answer.json().get("error", {}).get("code", "")))
+
+    assert run_together([lambda t=t: post(t) for t in tokens]) == ["ok"] * 3
+    assert sorted(statuses) == [(201, ""), (400, "taken"), (400, "taken")]
+    assert Booking.objects.filter(room=c.room).count() == 1
