@@ -54,7 +54,7 @@ def test_a_request_nobody_approved_in_time_is_released_too(world, c):
     b = svc.book(c.hall, by=world.outsider, starts_at=at(c.day, "15:00"), ends_at=at(c.day, "16:00"), purpose="讲座", now=c.now)
     svc.release_no_shows_step(at(c.day, "15:20"))
     b.refresh_from_db()
-    assert b.status == BookingStatus.RELEASED and "approved" in b.reason
+    assert b.status == BookingStatus.RELEASED and b.reason in ("Not approved before it began.", "开始前未获审核。")
 
 
 def test_the_step_runs_twice_without_telling_twice(world, c):
@@ -71,3 +71,24 @@ def test_checking_in_after_the_release_is_refused(world, c):
     from tests.conftest import refused
     with refused("confirmed booking"):
         svc.check_in(b, by=world.outsider, now=at(c.day, "15:16"))
+
+
+def test_the_release_notice_reaches_the_booker_with_its_text_and_a_link(world, c, django_capture_on_commit_callbacks):
+    from gongzhi.core import notices
+    from gongzhi.core.models import Notice
+
+    b = svc.book(c.room, by=world.outsider, starts_at=at(c.day, "15:00"), ends_at=at(c.day, "17:00"), purpose="唱歌", now=c.now)
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.release_no_shows_step(at(c.day, "15:20"))
+    notice = Notice.objects.get(user=world.outsider, event="sites.booking_released")
+    text = str(notices.render(notice.event, notice.params))
+    assert "三郭唱吧" in text and "15:00" in text and "sites.booking_released" not in text
+    assert notice.target.get_absolute_url() == f"/services/bookings/{b.pk}/"
+
+
+def test_every_booking_event_has_a_text():
+    from gongzhi.core import notices
+
+    for event in svc.NOTICES:
+        text = str(notices.render(event, {"title": "三郭唱吧", "when": "今天"}))
+        assert text and event not in text, event
