@@ -1,1 +1,1 @@
-"""Back office: bookings."""
+"""Back office: bookings are run from their pages (sites:booking_queue), not here."""
