@@ -200,3 +200,22 @@ def test_only_the_units_staff_create_activities(world):
     with refused("FREQ"):
         svc.create_activity(unit=world.grid_a, kind="activity", title="义诊", by=world.worker_a, recurrence="FREQ=DAILY",
                             starts_on=datetime.date(2026, 12, 1))
+
+
+def test_a_resident_signed_up_on_behalf_is_told_in_their_own_language(world):
+    from django.utils import translation
+
+    from gongzhi.core.models import Notice
+    from gongzhi.core.outbox import drain
+
+    c = course(world, capacity=1)
+    svc.sign_up(c, by=resident(world).account)
+    granny = resident(world)  # she has an account, but the grid worker signs her up at the desk
+    signup = svc.sign_up(c, by=world.worker_a, resident=granny)
+    assert signup.on_behalf and signup.user == granny.account and signup.status == "waitlisted"
+    drain()
+    notice = Notice.objects.get(user=granny.account, event="sites.signup_made")
+    with translation.override("zh-hans"):
+        assert "候补" in notice.message
+    with translation.override("en"):
+        assert "waiting list" in notice.message

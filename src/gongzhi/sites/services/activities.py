@@ -55,7 +55,10 @@ FEED_LIMIT = 500
 
 NOTICES = {
     "sites.signup_promoted": _("A place freed up: you now have a place at “%(title)s” (%(when)s)."),
-    "sites.signup_made": _("Signed up for “%(title)s” (%(when)s): %(status)s."),
+    # Chosen when read, so that the status word follows the reader's language too.
+    "sites.signup_made": lambda params: (
+        _("Signed up for you: “%(title)s” (%(when)s); you have a place.") if params.get("status") == "confirmed"
+        else _("Signed up for you: “%(title)s” (%(when)s); you are on the waiting list.")) % params,
     "sites.session_cancelled": _("Cancelled: “%(title)s” of %(when)s."),
 }
 
@@ -394,9 +397,8 @@ def sign_up(activity, *, by, session=None, resident=None, now=None):
         except IntegrityError:  # a twin request won
             raise DomainError(_("Already signed up."), code="already_signed_up") from None
         if person.on_behalf:
-            status_text = str(SignupStatus(status).label)
             _announce(signup, "sites.signup_made", notify_ids(person.user, person.resident, None),
-                      {"title": activity.title, "when": _when(session or first_session(activity)), "status": status_text},
+                      {"title": activity.title, "when": _when(session or first_session(activity)), "status": status},
                       f"sites.signup_made:{signup.pk}")
     return signup
 
