@@ -415,6 +415,10 @@ class Signup(PersonMixin):
         ]
         indexes = [models.Index(fields=["activity", "session", "status", "created_at"], name="signup_queue")]
 
+    def get_absolute_url(self):
+        # A sign-up is shown on its activity's page (with its waiting-list position).
+        return reverse("sites:activity", args=[self.activity_id])
+
 
 class CheckInQuerySet(ScopedQuerySet):
     def scope_q(self, user):
