@@ -677,6 +677,12 @@ class ServiceRecord(models.Model):
         ]
         indexes = [models.Index(fields=["volunteer", "status", "on"], name="service_record_volunteer")]
 
+    def get_absolute_url(self):
+        # A notice about a service opens its shift, or the volunteer's hours for a home service.
+        if self.shift_id:
+            return reverse("sites:shift", args=[self.shift_id])
+        return reverse("sites:volunteer", args=[self.volunteer_id])
+
 
 # --- Care for older residents --------------------------------------------------------------
 

@@ -69,14 +69,14 @@ def organizes(user, shift):
             or is_staff_of(user, shift.unit))
 
 
-def _leads_or_staff(user, team, unit):
+def leads_or_staff(user, team, unit):
     return is_staff_of(user, unit) or (team is not None and _active(user) and team.leader_id == user.pk)
 
 
 def may_confirm(user, record):
     """Whether ``user`` may confirm ``record``'s minutes. Never the volunteer themself (their own
     account, or the account of the party member or partner they are)."""
-    if not _active(user) or _is_the_volunteer(user, record.volunteer):
+    if not _active(user) or is_the_volunteer(user, record.volunteer):
         return False
     if record.shift_id is not None:
         return organizes(user, record.shift)
@@ -87,10 +87,10 @@ def may_confirm(user, record):
             return True
         grid = type(resident).objects.filter(pk=resident.pk).values_list(RESIDENT_GRID, flat=True).first() or ""
         return user_covers(user, grid, CARE_ROLES)
-    return _leads_or_staff(user, record.team, record.unit)
+    return leads_or_staff(user, record.team, record.unit)
 
 
-def _is_the_volunteer(user, volunteer):
+def is_the_volunteer(user, volunteer):
     if volunteer.user_id == user.pk:
         return True
     return volunteer.member_id is not None and volunteer.member.account_id == user.pk
@@ -208,7 +208,7 @@ def register_volunteer(*, kind, unit, by, name=None, user=None, resident=None, m
 def join_team(team, volunteer, *, by):
     """Add a volunteer to a team (staff of the team's unit or its leader). Joining again after
     leaving reopens the membership; joining twice is harmless."""
-    _refuse_unless(_leads_or_staff(by, team, team.unit), _("Only the team's leader or staff of its unit may add members."))
+    _refuse_unless(leads_or_staff(by, team, team.unit), _("Only the team's leader or staff of its unit may add members."))
     if not _same_zone(team.unit, volunteer.unit):
         raise DomainError(_("A volunteer of another district cannot join this team."), code="volunteer", field="volunteer")
     with transaction.atomic():
@@ -221,7 +221,7 @@ def join_team(team, volunteer, *, by):
 
 
 def leave_team(team, volunteer, *, by, on=None):
-    _refuse_unless(_leads_or_staff(by, team, team.unit) or _is_the_volunteer(by, volunteer),
+    _refuse_unless(leads_or_staff(by, team, team.unit) or is_the_volunteer(by, volunteer),
                    _("Only the team's leader or staff of its unit may remove members."))
     with transaction.atomic():
         updated = TeamMembership.objects.filter(team=team, volunteer=volunteer, until__isnull=True).update(
@@ -233,7 +233,7 @@ def leave_team(team, volunteer, *, by, on=None):
 # --- shifts and service records ----------------------------------------------------------------
 
 def create_shift(*, unit, title, starts_at, ends_at, by, team=None, session=None, places=1):
-    _refuse_unless(_leads_or_staff(by, team, unit), _("Only staff of this unit or the team's leader may create shifts."))
+    _refuse_unless(leads_or_staff(by, team, unit), _("Only staff of this unit or the team's leader may create shifts."))
     title = clean_field(Shift, "title", title, required=True)
     if starts_at is None or ends_at is None or ends_at <= starts_at:
         raise DomainError(_("A shift ends after it starts."), code="ends_at", field="ends_at")
@@ -287,7 +287,7 @@ def assign(shift, volunteer, *, by):
 def record_service(*, volunteer, unit, what, on, scheduled_minutes, by, team=None, home_service=None):
     """A service outside a shift (a home service, usually): SCHEDULED with the minutes given,
     counted only once confirmed. Recorded by the volunteer themself, their team's leader or staff."""
-    allowed = _active(by) and (_is_the_volunteer(by, volunteer) or _leads_or_staff(by, team, unit)
+    allowed = _active(by) and (is_the_volunteer(by, volunteer) or leads_or_staff(by, team, unit)
                                or (home_service is not None and _is_matched(by, home_service)))
     _refuse_unless(allowed, _("Only the volunteer, their team's leader or staff may record this service."))
     what = clean_field(ServiceRecord, "what", what, required=True)
@@ -322,7 +322,7 @@ def _locked(record):
 
 def report_minutes(record, *, actual_minutes, by):
     """The volunteer (or the organizer) says how long the service took; it still has to be confirmed."""
-    if not (_active(by) and _is_the_volunteer(by, record.volunteer)) and not may_confirm(by, record):
+    if not (_active(by) and is_the_volunteer(by, record.volunteer)) and not may_confirm(by, record):
         raise DomainError(_("Only the volunteer or the organizer may report the minutes."), code="forbidden")
     minutes = _minutes(actual_minutes)
     with transaction.atomic():
@@ -339,7 +339,7 @@ def confirm(record, *, by, actual_minutes=None, now=None):
     """The organizer confirms the actual minutes; only then do they count as hours. Without
     ``actual_minutes``: the reported minutes, or else the scheduled ones."""
     now = now or timezone.now()
-    if _active(by) and _is_the_volunteer(by, record.volunteer):
+    if _active(by) and is_the_volunteer(by, record.volunteer):
         raise DomainError(_("A volunteer cannot confirm their own service."), code="own_service")
     _refuse_unless(may_confirm(by, record), _("Only the organizer may confirm the minutes."))
     with transaction.atomic():
@@ -369,7 +369,7 @@ def confirm(record, *, by, actual_minutes=None, now=None):
 
 def mark_no_show(record, *, by):
     """The volunteer did not come: the record stays, counts nothing and frees the place."""
-    _refuse_unless(may_confirm(by, record) and not (_active(by) and _is_the_volunteer(by, record.volunteer)))
+    _refuse_unless(may_confirm(by, record) and not (_active(by) and is_the_volunteer(by, record.volunteer)))
     with transaction.atomic():
         record = _locked(record)
         if record.status not in (RecordStatus.SCHEDULED, RecordStatus.REPORTED):
@@ -381,7 +381,7 @@ def mark_no_show(record, *, by):
 
 def cancel_record(record, *, by):
     """Take a volunteer off a shift before it is confirmed (they, or the organizer)."""
-    if not (_active(by) and _is_the_volunteer(by, record.volunteer)) and not may_confirm(by, record):
+    if not (_active(by) and is_the_volunteer(by, record.volunteer)) and not may_confirm(by, record):
         raise DomainError(_("Only the volunteer or the organizer may cancel this."), code="forbidden")
     with transaction.atomic():
         record = _locked(record)
