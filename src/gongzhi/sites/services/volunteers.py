@@ -317,7 +317,7 @@ def _minutes(value, *, field="actual_minutes"):
 
 
 def _locked(record):
-    return ServiceRecord.objects.select_for_update().select_related("volunteer", "shift", "shift__team").get(pk=record.pk)
+    return ServiceRecord.objects.select_for_update(of=("self",)).select_related("volunteer", "shift", "shift__team").get(pk=record.pk)
 
 
 def report_minutes(record, *, actual_minutes, by):
