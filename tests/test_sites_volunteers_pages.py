@@ -149,3 +149,13 @@ def test_a_team_leader_cannot_pick_volunteers_they_cannot_see(client, vw):
     assert other not in page.context["candidates"]
     client.post(reverse("sites:team", args=[vw.team.pk]), {"volunteer": other.pk})
     assert not vw.team.memberships.filter(volunteer=other).exists()
+
+
+def test_a_volunteer_on_two_teams_of_one_leader_is_listed_once_with_their_hours_counted_once(client, vw):
+    from gongzhi.sites.models import Volunteer as V
+    second = rules.create_team(unit=vw.community, name="助老队", by=vw.secretary, leader=vw.leader)
+    rules.join_team(second, vw.volunteer, by=vw.secretary)
+    rules.confirm(vw.record, by=vw.secretary, actual_minutes=60)
+    assert list(V.objects.visible_to(vw.leader)) == [vw.volunteer]
+    assert rules.volunteer_minutes(vw.volunteer) == 60
+    assert list(vw.shift.__class__.objects.visible_to(vw.helper)) == [vw.shift]

@@ -534,7 +534,9 @@ class VolunteerKind(models.TextChoices):
 
 class VolunteerQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        return staff_q("unit__code", user) | Q(user=user) | Q(teams__leader=user)
+        # The leader's members through a subquery: a join would repeat a volunteer once per team.
+        led = TeamMembership.objects.filter(team__leader=user).values("volunteer_id")
+        return staff_q("unit__code", user) | Q(user=user) | Q(pk__in=led)
 
 
 class Volunteer(models.Model):
@@ -596,7 +598,9 @@ class TeamMembership(models.Model):
 
 class ShiftQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        return staff_q("unit__code", user) | Q(team__leader=user) | Q(records__volunteer__user=user)
+        # One's own shifts through a subquery, so that a shift is listed once.
+        mine = ServiceRecord.objects.filter(volunteer__user=user, shift__isnull=False).values("shift_id")
+        return staff_q("unit__code", user) | Q(team__leader=user) | Q(pk__in=mine)
 
 
 class Shift(models.Model):
