@@ -94,3 +94,27 @@ def test_a_team_answers_with_its_confirmed_minutes_by_month(api, vw):
     rules.confirm(vw.record, by=vw.secretary, actual_minutes=60)
     team = api.get(f"/teams/{vw.team.pk}", vw.outsider).json()
     assert team["confirmed_minutes_this_year"] == 60 and team["months"][0]["minutes"] == 60
+
+
+def test_the_party_member_api_counts_this_years_confirmed_service(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from gongzhi.party.models import DualReport, PartyMember, PartyOrganization
+    from gongzhi.sites.services import volunteers as rules
+    org = PartyOrganization.objects.create(name="网格党支部", kind="branch", unit=world.grid_a)
+    member = PartyMember.objects.create(name="王党员", gender="M", organization=org, employment="in_service", work_unit="某局")
+    DualReport.objects.create(member=member, community=world.community, grid=world.grid_a, registered_on=datetime.date(2026, 3, 1))
+    v = rules.register_volunteer(kind="party_member", unit=world.community, by=world.secretary, member=member)
+    record = rules.record_service(volunteer=v, unit=world.community, what="普法讲座", on=timezone.localdate(),
+                                  scheduled_minutes=45, by=world.secretary)
+
+    def served():
+        answer = client.get(f"/api/v1/party/members/{member.pk}", **bearer(world.secretary))
+        assert answer.status_code == 200
+        return answer.json()["service_minutes_this_year"]
+
+    assert served() == 0
+    rules.confirm(record, by=world.secretary)
+    assert served() == 45
