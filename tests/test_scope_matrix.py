@@ -395,6 +395,9 @@ API_FAMILIES = [
 for _part in MATRIX_PARTS:
     API.update(getattr(_part, "API", {}))
     API_FAMILIES.extend(getattr(_part, "API_FAMILIES", []))
+# The parts' API operations (tests/matrix/: API, like ROUTES).
+for _part in MATRIX_PARTS:
+    API.update(getattr(_part, "API", {}))
 
 # The object each back-office model's pages are called with.
 ADMIN_OBJECTS = {
@@ -429,6 +432,9 @@ OPEN_KINDS = {"agency": "the agency directory is open, for dispatch (decision 18
               "category": "the category tree is shared by every district",
               "meeting_format": "meeting formats are reference data, open to the back office",
               "party_cadence": "三会一课 cadences are reference data, open to the back office"}
+# The parts' back-office models (tests/matrix/: ADMIN_OBJECTS {label: kind}).
+for _part in MATRIX_PARTS:
+    ADMIN_OBJECTS.update(getattr(_part, "ADMIN_OBJECTS", {}))
 ADMIN_MODEL_VIEWS = ("changelist", "add", "history", "delete", "change")
 
 

@@ -6,6 +6,7 @@ from ninja import Schema
 
 from gongzhi.api.schemas import Page
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import Router
 
 from gongzhi.api.common import MAX_LIMIT, answers, pk_page
@@ -13,6 +14,7 @@ from gongzhi.core.masking import mask_phone
 from gongzhi.core.scoping import under_codes_q
 
 from .models import PartyMember, PartyOrganization
+from .service import service_minutes
 
 
 class OrganizationOut(Schema):
@@ -38,6 +40,8 @@ class MemberOut(Schema):
     employment: str
     work_unit: str
     phone_masked: str
+    # Confirmed volunteer service this calendar year (双报到), from the registered sources.
+    service_minutes_this_year: int = 0
 
 
 class MemberPage(Page):
@@ -69,9 +73,16 @@ def get_organization(request, org_id: int):
     return organization_out(get_object_or_404(qs, pk=org_id))
 
 
-def member_out(m):
+def member_out(m, served=None):
+    if served is None:
+        served = service_minutes([m], since=_year_start())
     return {"id": m.pk, "name": m.name, "organization_id": m.organization_id, "status": m.status,
-            "employment": m.employment, "work_unit": m.work_unit, "phone_masked": mask_phone(m.phone)}
+            "employment": m.employment, "work_unit": m.work_unit, "phone_masked": mask_phone(m.phone),
+            "service_minutes_this_year": served.get(m.pk, 0)}
+
+
+def _year_start():
+    return timezone.localdate().replace(month=1, day=1)
 
 
 @router.get("/members", response=answers(MemberPage))
@@ -80,7 +91,8 @@ def list_members(request, organization_id: int = 0, after: str = "", limit: int 
     if organization_id:
         members = members.filter(organization_id=organization_id)
     rows, cursor = pk_page(members, after, limit)
-    return {"items": [member_out(m) for m in rows], "next": cursor}
+    served = service_minutes(rows, since=_year_start())  # one query per source for the page
+    return {"items": [member_out(m, served) for m in rows], "next": cursor}
 
 
 @router.get("/members/{member_id}", response=answers(MemberOut))

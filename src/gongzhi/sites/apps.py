@@ -17,3 +17,11 @@ class SitesConfig(GongzhiAppConfig):
     menu = "gongzhi.sites.menu.MENU"
     notices = "gongzhi.sites.notify.NOTICES"
     outbox_handlers = {"sites.announce": "gongzhi.sites.notify.on_announce"}
+
+    def ready(self):
+        from gongzhi.party import service
+
+        from .services.volunteers import member_minutes
+        # Party members' confirmed volunteer service counts toward their 双报到 record
+        # (party.service explains why it is a registry).
+        service.register_service_source(member_minutes)

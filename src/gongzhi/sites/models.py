@@ -538,7 +538,9 @@ class VolunteerKind(models.TextChoices):
 
 class VolunteerQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        return staff_q("unit__code", user) | Q(user=user) | Q(teams__leader=user)
+        # The leader's members through a subquery: a join would repeat a volunteer once per team.
+        led = TeamMembership.objects.filter(team__leader=user).values("volunteer_id")
+        return staff_q("unit__code", user) | Q(user=user) | Q(pk__in=led)
 
 
 class Volunteer(models.Model):
@@ -600,7 +602,9 @@ class TeamMembership(models.Model):
 
 class ShiftQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        return staff_q("unit__code", user) | Q(team__leader=user) | Q(records__volunteer__user=user)
+        # One's own shifts through a subquery, so that a shift is listed once.
+        mine = ServiceRecord.objects.filter(volunteer__user=user, shift__isnull=False).values("shift_id")
+        return staff_q("unit__code", user) | Q(team__leader=user) | Q(pk__in=mine)
 
 
 class Shift(models.Model):
@@ -680,6 +684,12 @@ class ServiceRecord(models.Model):
                                    name="service_record_confirmed_has_minutes"),
         ]
         indexes = [models.Index(fields=["volunteer", "status", "on"], name="service_record_volunteer")]
+
+    def get_absolute_url(self):
+        # A notice about a service opens its shift, or the volunteer's hours for a home service.
+        if self.shift_id:
+            return reverse("sites:shift", args=[self.shift_id])
+        return reverse("sites:volunteer", args=[self.volunteer_id])
 
 
 # --- Care for older residents --------------------------------------------------------------
