@@ -391,6 +391,10 @@ API_FAMILIES = [
                                                              json_body=True, body=lambda o: {"outcome": "answered", "reason": "矩阵"})),
 ]
 
+# The parts' API entries (tests/matrix/: API, keyed like the entries above).
+for _part in MATRIX_PARTS:
+    API.update(getattr(_part, "API", {}))
+
 # The object each back-office model's pages are called with.
 ADMIN_OBJECTS = {
     "territory.Unit": "unit",
@@ -417,6 +421,8 @@ ADMIN_OBJECTS = {
     "deliberation.Council": "council",
     "deliberation.Meeting": "meeting",
 }
+for _part in MATRIX_PARTS:
+    ADMIN_OBJECTS.update(getattr(_part, "ADMIN_OBJECTS", {}))
 # Objects every signed-in user (or every back-office user) may read, whatever their district.
 OPEN_KINDS = {"agency": "the agency directory is open, for dispatch (decision 18)",
               "category": "the category tree is shared by every district",

@@ -97,7 +97,7 @@ def test_staff_match_with_the_suggested_reason_and_the_volunteer_is_told(world, 
 def test_a_relative_cannot_match(world, elder):
     son = linked(world, "son", AccountRelation.RELATIVE)
     request = care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=son)
-    with pytest.raises(NotFound):
+    with pytest.raises(DomainError):
         care.match(request, by=son, volunteer=volunteer(world, "v", 35.0, 116.0))
 
 
@@ -120,7 +120,7 @@ def test_only_the_matched_volunteer_marks_it_done(world, elder):
     request = care.match(care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a),
                          by=world.worker_a, volunteer=near)
     for who in (other.user, world.worker_a):
-        with pytest.raises(NotFound):
+        with pytest.raises(DomainError):
             care.mark_done(request, by=who, note="买药", minutes=40)
 
 
@@ -160,7 +160,7 @@ def test_hours_count_only_after_the_resident_confirms(world, elder):
 def test_a_request_is_cancelled_by_whoever_may_raise_it_while_not_done(world, elder):
     son = linked(world, "son", AccountRelation.RELATIVE)
     request = care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=son)
-    with pytest.raises(NotFound):
+    with pytest.raises(DomainError):
         care.cancel_home_service(request, by=world.outsider)
     care.cancel_home_service(request, by=son)
     request.refresh_from_db()

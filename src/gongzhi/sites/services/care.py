@@ -364,8 +364,9 @@ def match(request, *, by, volunteer=None, team=None, reason=None, now=None):
         raise DomainError(_("Choose one volunteer or one team."), code="helper")
     with transaction.atomic():
         request = HomeServiceRequest.objects.select_for_update().select_related("elder__resident", "team").get(pk=request.pk)
+        # The caller found the request through visible_to: say why, rather than "not found".
         if not may_match(by, request):
-            raise NotFound(_("No such home service request."))
+            raise DomainError(_("Only care staff of the grid, or the team's leader, match a request."), code="not_allowed")
         if request.status not in OPEN_STATES:
             raise DomainError(_("Only a request not yet done can be matched."), code="status")
         staff = serves(by, request.elder.resident)
@@ -377,7 +378,7 @@ def match(request, *, by, volunteer=None, team=None, reason=None, now=None):
                 raise DomainError(_("Choose a volunteer of your team."), code="volunteer", field="volunteer")
         else:
             if not staff:
-                raise NotFound(_("No such home service request."))
+                raise DomainError(_("Only care staff of the grid match a request to a team."), code="not_allowed")
             if not team.active or not team.unit.code.startswith(zone):
                 raise DomainError(_("This team does not serve here."), code="team", field="team")
         if reason is None:
@@ -422,7 +423,7 @@ def mark_done(request, *, by, note, minutes, now=None):
         request = (HomeServiceRequest.objects.select_for_update()
                    .select_related("elder__resident", "volunteer", "team").get(pk=request.pk))
         if not may_mark_done(by, request):
-            raise NotFound(_("No such home service request."))
+            raise DomainError(_("Only the volunteer who was matched marks it done."), code="not_allowed")
         if request.status != HomeServiceStatus.MATCHED:
             raise DomainError(_("Only a matched request can be marked done."), code="status")
         volunteer = request.volunteer
@@ -461,7 +462,8 @@ def confirm_service(request, *, by, now=None):
         if request.volunteer_id and request.volunteer.user_id == getattr(by, "pk", None):
             raise DomainError(_("The volunteer who served cannot confirm their own service."), code="own")
         if not may_confirm(by, request):
-            raise NotFound(_("No such home service request."))
+            raise DomainError(_("Only the resident, a linked relative or carer, or the grid's staff confirm it."),
+                              code="not_allowed")
         if request.status != HomeServiceStatus.DONE:
             raise DomainError(_("Only a service marked done can be confirmed."), code="status")
         for record in request.records.exclude(status__in=["confirmed", "cancelled", "no_show"]):
@@ -478,7 +480,8 @@ def cancel_home_service(request, *, by, now=None):
         request = (HomeServiceRequest.objects.select_for_update()
                    .select_related("elder__resident", "volunteer", "team").get(pk=request.pk))
         if raised_as(by, request.elder.resident) is None:
-            raise NotFound(_("No such home service request."))
+            raise DomainError(_("Only the resident, a linked relative or carer, or the grid's staff cancel it."),
+                              code="not_allowed")
         if request.status not in OPEN_STATES:
             raise DomainError(_("Only a request not yet done can be cancelled."), code="status")
         request.status = HomeServiceStatus.CANCELLED
