@@ -7,7 +7,7 @@ linking accounts to residents.
   writes a ``CareDataView`` every time (pages and API alike; it is a POST, never a URL).
 - Tags cannot be recovered by filtering or sorting: lists are never sorted by tag, and only care
   staff (who may reveal the tags anyway) may filter by one; ``filter_by_tag`` logs a view for
-  every profile such a list shows, because being in the list discloses the tag (decision 60).
+  every profile such a list shows, because being in the list discloses the tag (decision 56).
 - Home services: raised by the resident's own account, a linked relative or carer, or care staff
   of the grid (``raised_as``); ``suggest_matches`` orders available volunteers nearest first
   (the building's point to the volunteer's), with the reason; staff (or the chosen team's
@@ -181,7 +181,7 @@ def reveal(profile, *, user, channel="page", now=None):
 
 
 def may_filter_by_tag(user):
-    """Only care staff may narrow a list by tag (decision 60); for anyone else there is no such filter."""
+    """Only care staff may narrow a list by tag (decision 56); for anyone else there is no such filter."""
     return bool(user and user.is_authenticated) and (user.is_superuser or user.holds(CARE_ROLES))
 
 

@@ -1,7 +1,7 @@
 """Pages: care for older residents.
 
 - ``elders``: the care registry of one's scope, masked (care staff may narrow it by one tag; each
-  profile such a list shows is logged as a view, decision 60); ``elder_new`` registers one.
+  profile such a list shows is logged as a view, decision 56); ``elder_new`` registers one.
 - ``elder``: one profile, masked, with its home services; ``elder_reveal`` (POST only, so the
   data is never in a URL) shows it in full and logs the view; ``elder_edit`` changes it.
 - ``home_services`` / ``home_service_new`` / ``home_service``: raise a request (the resident, a
