@@ -81,7 +81,7 @@ def test_suggestions_and_match_through_the_api(client, world, elder):
     helper = Volunteer.objects.create(kind=VolunteerKind.RESIDENT, name="王志愿", unit=world.grid_a, lat=35.02, lng=116.01)
     service = care.request_home_service(elder=elder, kind="errand", by=world.worker_a)
     found = client.get(f"{API}/care/home-services/{service.pk}/suggestions", **auth(world.worker_a)).json()
-    assert found[0]["id"] == helper.pk and 1.0 < found[0]["distance_km"] < 1.2 and "km" in found[0]["reason"]
+    assert found[0]["id"] == helper.pk and 1.0 < found[0]["distance_km"] < 1.2 and "1.1" in found[0]["reason"]
     body = post(client, world.worker_a, f"/care/home-services/{service.pk}/match", {"volunteer_id": helper.pk}).json()
     assert body["status"] == "matched" and body["volunteer_id"] == helper.pk
 

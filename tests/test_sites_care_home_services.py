@@ -65,7 +65,7 @@ def test_suggestions_are_nearest_available_first_with_the_reason(world, elder):
     found = care.suggest_matches(request)
     assert [h for h, _d, _r in found][:2] == [near, far]
     _helper, distance, reason = found[1]
-    assert 5 < distance < 6 and "km" in reason and "医" in reason
+    assert 5 < distance < 6 and "5.7" in reason and "医" in reason
 
 
 def test_a_busy_volunteer_is_not_suggested(world, elder):
@@ -89,7 +89,7 @@ def test_staff_match_with_the_suggested_reason_and_the_volunteer_is_told(world, 
     request = care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a)
     care.match(request, by=world.worker_a, volunteer=near)
     request.refresh_from_db()
-    assert request.status == HomeServiceStatus.MATCHED and "km" in request.match_reason
+    assert request.status == HomeServiceStatus.MATCHED and "0.1" in request.match_reason
     payload = OutboxMessage.objects.get(dedupe_key__startswith=f"home_service:{request.pk}:sites.home_service_matched").payload
     assert near.user_id in payload["user_ids"]
 

@@ -99,7 +99,7 @@ def test_staff_see_the_suggestions_with_their_reasons_and_match(client, world, e
     request = care.request_home_service(elder=elder, kind="errand", by=world.worker_a)
     client.force_login(world.worker_a)
     page = client.get(reverse("sites:home_service", args=[request.pk])).content.decode()
-    assert "王志愿" in page and "km" in page
+    assert "王志愿" in page and "0.1" in page.split('data-testid="match-form"')[1]
     client.post(reverse("sites:home_service_match", args=[request.pk]), {"helper": f"volunteer:{helper.pk}"})
     request.refresh_from_db()
     assert request.status == HomeServiceStatus.MATCHED and request.volunteer == helper
