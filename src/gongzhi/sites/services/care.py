@@ -22,6 +22,7 @@ linking accounts to residents.
 import math
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -347,6 +348,14 @@ def suggest_matches(request, limit=5):
     return found
 
 
+def _locked(request):
+    """The request re-read under its row's write lock, taken by a no-op UPDATE at the start of the
+    caller's transaction: this serializes two moves on one request on PostgreSQL and SQLite alike
+    (SELECT ... FOR UPDATE is not on SQLite, and not on the nullable side of a join)."""
+    HomeServiceRequest.objects.filter(pk=request.pk).update(status=F("status"))
+    return HomeServiceRequest.objects.select_related("elder__resident", "volunteer", "team").get(pk=request.pk)
+
+
 def may_match(user, request):
     """Care staff of the resident's grid; or the leader of the team it was matched to (who names a member)."""
     if serves(user, request.elder.resident):
@@ -363,7 +372,7 @@ def match(request, *, by, volunteer=None, team=None, reason=None, now=None):
     if (volunteer is None) == (team is None):
         raise DomainError(_("Choose one volunteer or one team."), code="helper")
     with transaction.atomic():
-        request = HomeServiceRequest.objects.select_for_update().select_related("elder__resident", "team").get(pk=request.pk)
+        request = _locked(request)
         # The caller found the request through visible_to: say why, rather than "not found".
         if not may_match(by, request):
             raise DomainError(_("Only care staff of the grid, or the team's leader, match a request."), code="not_allowed")
@@ -420,8 +429,7 @@ def mark_done(request, *, by, note, minutes, now=None):
     if not 1 <= minutes <= 24 * 60:
         raise DomainError(_("Give the minutes it took (1 to 1440)."), code="minutes", field="minutes")
     with transaction.atomic():
-        request = (HomeServiceRequest.objects.select_for_update()
-                   .select_related("elder__resident", "volunteer", "team").get(pk=request.pk))
+        request = _locked(request)
         if not may_mark_done(by, request):
             raise DomainError(_("Only the volunteer who was matched marks it done."), code="not_allowed")
         if request.status != HomeServiceStatus.MATCHED:
@@ -457,8 +465,7 @@ def confirm_service(request, *, by, now=None):
 
     now = now or timezone.now()
     with transaction.atomic():
-        request = (HomeServiceRequest.objects.select_for_update()
-                   .select_related("elder__resident", "volunteer", "team").get(pk=request.pk))
+        request = _locked(request)
         if request.volunteer_id and request.volunteer.user_id == getattr(by, "pk", None):
             raise DomainError(_("The volunteer who served cannot confirm their own service."), code="own")
         if not may_confirm(by, request):
@@ -477,8 +484,7 @@ def confirm_service(request, *, by, now=None):
 def cancel_home_service(request, *, by, now=None):
     """Whoever may raise one cancels a request that is not done yet."""
     with transaction.atomic():
-        request = (HomeServiceRequest.objects.select_for_update()
-                   .select_related("elder__resident", "volunteer", "team").get(pk=request.pk))
+        request = _locked(request)
         if raised_as(by, request.elder.resident) is None:
             raise DomainError(_("Only the resident, a linked relative or carer, or the grid's staff cancel it."),
                               code="not_allowed")
