@@ -54,7 +54,7 @@ def test_a_new_request_tells_the_grid_worker_without_personal_data(world, elder)
     request = care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=son)
     payload = OutboxMessage.objects.get(dedupe_key=f"home_service:{request.pk}:sites.home_service_requested").payload
     assert world.worker_a.pk in payload["user_ids"] and son.pk not in payload["user_ids"]
-    assert payload["params"] == {"service": "errand"}
+    assert set(payload["params"]) == {"service"} and "张三" not in str(payload)
 
 
 def test_suggestions_are_nearest_available_first_with_the_reason(world, elder):
@@ -165,3 +165,13 @@ def test_a_request_is_cancelled_by_whoever_may_raise_it_while_not_done(world, el
     care.cancel_home_service(request, by=son)
     request.refresh_from_db()
     assert request.status == HomeServiceStatus.CANCELLED
+
+
+def test_the_grid_worker_gets_a_notice_when_a_relative_asks(world, elder, django_capture_on_commit_callbacks):
+    from gongzhi.core.models import Notice
+    son = linked(world, "son", AccountRelation.RELATIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=son)
+    notice = Notice.objects.get(user=world.worker_a)
+    assert notice.event == "sites.home_service_requested" and notice.target == request
+    assert not Notice.objects.filter(user=son).exists()

@@ -39,7 +39,7 @@ from .people import notify_ids, resident_grid_code
 
 NOTICES = {
     "sites.home_service_requested": _("A home service (%(service)s) was requested; it is waiting to be matched."),
-    "sites.home_service_matched": _("A home service (%(service)s) has been matched to %(helper)s."),
+    "sites.home_service_matched": _("A home service (%(service)s) has been matched; its page says who will come."),
     "sites.home_service_done": _("The home service (%(service)s) is done; please confirm it."),
     "sites.home_service_confirmed": _("The home service (%(service)s) was confirmed. Thank you."),
     "sites.home_service_cancelled": _("The home service (%(service)s) was cancelled."),
@@ -225,8 +225,8 @@ def _notify(request, event, user_ids, params=None, key_suffix=""):
     outbox.enqueue("sites.announce", key, {
         "model": "homeservicerequest", "pk": request.pk, "event": event, "key": key,
         "user_ids": sorted(set(user_ids) - {None}),
-        # The kind of service only: never the resident's name or tags.
-        "params": {"service": request.kind, **(params or {})}})
+        # The kind of service only (its label, in the language of whoever acted): never a name or a tag.
+        "params": {"service": _service_label(request), **(params or {})}})
 
 
 def _people_of(request):
@@ -401,9 +401,8 @@ def match(request, *, by, volunteer=None, team=None, reason=None, now=None):
         request.match_reason = clean_field(HomeServiceRequest, "match_reason", str(reason or "")[:300])
         request.matched_by, request.matched_at, request.status = by, now, HomeServiceStatus.MATCHED
         request.save(update_fields=["volunteer", "team", "match_reason", "matched_by", "matched_at", "status"])
-        helper_name = volunteer.name if volunteer is not None else team.name
         _notify(request, "sites.home_service_matched", (_people_of(request) | _helpers_of(request)) - {by.pk},
-                {"helper": helper_name}, key_suffix=f":{request.volunteer_id}:{request.team_id}")
+                key_suffix=f":{request.volunteer_id}:{request.team_id}")
     return request
 
 
