@@ -156,3 +156,16 @@ def test_another_grids_worker_cannot_open_the_links_page(client, world):
 def test_my_care_lists_the_residents_an_account_is_linked_to(client, world, elder, son):
     client.force_login(son)
     assert "张三" in client.get(reverse("sites:care_mine")).content.decode()
+
+
+def test_the_grid_worker_registers_an_older_resident_on_the_page(client, world):
+    from gongzhi.sites.models import ElderProfile
+    client.force_login(world.worker_a)
+    url = reverse("sites:elder_new")
+    bad = client.post(url, {"resident": world.resident_a.pk, "tags": ["living_alone"], "visit_every_days": "每月"})
+    assert bad.status_code == 400 and not ElderProfile.objects.exists()
+    client.post(url, {"resident": world.resident_a.pk, "tags": ["living_alone", "advanced_age"]})
+    profile = ElderProfile.objects.get()
+    assert profile.tags == ["living_alone", "advanced_age"] and profile.visit_every_days == 30
+    # Another grid's resident is no resident.
+    assert client.post(url, {"resident": world.resident_b.pk}).status_code == 400

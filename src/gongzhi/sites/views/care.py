@@ -44,6 +44,15 @@ def _int(value):
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
+def _days(form, *, default):
+    """The visit period typed in; not a whole number gives -1, which the rule refuses with its message."""
+    text = form.get("visit_every_days", "")
+    if not str(text).strip():
+        return default
+    found = _int(text)
+    return -1 if found is None else found
+
+
 def _date(value, field):
     if not value:
         return None
@@ -110,7 +119,8 @@ def elder_new(request):
                 raise DomainError(_("No such resident."), code="resident", field="resident")
             profile = rules.register_elder(
                 resident, tags=_tags_from(form), by=user, emergency_contact=form.get("emergency_contact", ""),
-                emergency_phone=form.get("emergency_phone", ""), visit_every_days=_int(form.get("visit_every_days")) or 0,
+                emergency_phone=form.get("emergency_phone", ""),
+                visit_every_days=_days(form, default=30),
                 notes=form.get("notes", ""))
         except DomainError as error:
             messages.error(request, error.text)
@@ -159,7 +169,8 @@ def elder_edit(request, pk):
         rules.update_elder(profile, by=request.user, tags=_tags_from(form),
                            emergency_contact=form.get("emergency_contact", ""),
                            emergency_phone=form.get("emergency_phone", ""),
-                           visit_every_days=_int(form.get("visit_every_days")) or 0, notes=form.get("notes", ""),
+                           visit_every_days=_days(form, default=None),
+                           notes=form.get("notes", ""),
                            last_visited_on=_date(form.get("last_visited_on"), "last_visited_on"))
     except DomainError as error:
         messages.error(request, error.text)
