@@ -33,7 +33,7 @@ from gongzhi.core.scoping import user_covers
 from gongzhi.core.text import clean_field
 from gongzhi.territory.models import CODE_LENGTH, AccountRelation, Level, Resident, ResidentLink
 
-from ..models import (CARE_ROLES, RESIDENT_GRID, CareCheckIn, CareCheckInKind, CareDataView, CareTag, ElderProfile,
+from ..models import (CARE_ROLES, CareCheckIn, CareCheckInKind, CareDataView, CareTag, ElderProfile,
                       HomeServiceKind, HomeServiceRequest, HomeServiceStatus, SiteKind, Team, Volunteer)
 from .people import notify_ids, resident_grid_code
 
