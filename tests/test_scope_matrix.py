@@ -396,6 +396,7 @@ for _part in MATRIX_PARTS:
     API.update(getattr(_part, "API", {}))
     API_FAMILIES.extend(getattr(_part, "API_FAMILIES", []))
 # The parts' API operations (tests/matrix/: API, like ROUTES).
+# The parts' API entries (tests/matrix/: API, keyed like the entries above).
 for _part in MATRIX_PARTS:
     API.update(getattr(_part, "API", {}))
 

@@ -26,7 +26,7 @@ from gongzhi.core.querysets import ScopedQuerySet
 from gongzhi.core.scoping import under_codes_q
 from gongzhi.core.text import LONG_TEXT
 from gongzhi.people.models import LEDGER_ROLES, TERRITORIAL_ROLES
-from gongzhi.territory.models import CODE_LENGTH, Level
+from gongzhi.territory.models import CODE_LENGTH, Level, ResidentLink
 
 # Staff who run the sites, activities and volunteers of their scope.
 SITE_STAFF_ROLES = TERRITORIAL_ROLES
@@ -50,7 +50,13 @@ def staff_q(field, user, roles=SITE_STAFF_ROLES):
 def person_q(user, prefix=""):
     """Rows about this account: made for it, by it, or for a resident it is linked to."""
     return (Q(**{f"{prefix}user": user}) | Q(**{f"{prefix}recorded_by": user})
-            | Q(**{f"{prefix}resident__links__user": user}))
+            | Q(**{f"{prefix}resident__in": linked_residents(user)}))
+
+
+def linked_residents(user):
+    """The residents this account is linked to, as a subquery: a join through the links, OR-ed
+    with another condition, would repeat a row once per link of its resident."""
+    return ResidentLink.objects.filter(user=user).values("resident")
 
 
 class PersonMixin(models.Model):
@@ -709,7 +715,7 @@ class ElderProfileQuerySet(ScopedQuerySet):
     def scope_q(self, user):
         # Only the roles that serve them, in their scope. A relative or the resident sees the
         # profile through their link (their own data).
-        return under_codes_q(f"resident__{RESIDENT_GRID}", user.scope_codes(CARE_ROLES)) | Q(resident__links__user=user)
+        return under_codes_q(f"resident__{RESIDENT_GRID}", user.scope_codes(CARE_ROLES)) | Q(resident__in=linked_residents(user))
 
 
 class ElderProfile(models.Model):
@@ -782,7 +788,7 @@ class HomeServiceStatus(models.TextChoices):
 class HomeServiceQuerySet(ScopedQuerySet):
     def scope_q(self, user):
         return (under_codes_q(f"elder__resident__{RESIDENT_GRID}", user.scope_codes(CARE_ROLES))
-                | Q(elder__resident__links__user=user) | Q(raised_by=user)
+                | Q(elder__resident__in=linked_residents(user)) | Q(raised_by=user)
                 | Q(volunteer__user=user) | Q(team__leader=user))
 
 
@@ -829,7 +835,7 @@ class CareCheckInKind(models.TextChoices):
 
 class CareCheckInQuerySet(ScopedQuerySet):
     def scope_q(self, user):
-        return staff_q("site__unit__code", user, CARE_ROLES) | Q(resident__links__user=user)
+        return staff_q("site__unit__code", user, CARE_ROLES) | Q(resident__in=linked_residents(user))
 
 
 class CareCheckIn(models.Model):
