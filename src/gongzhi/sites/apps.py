@@ -17,3 +17,11 @@ class SitesConfig(GongzhiAppConfig):
     menu = "gongzhi.sites.menu.MENU"
     notices = "gongzhi.sites.notify.NOTICES"
     outbox_handlers = {"sites.announce": "gongzhi.sites.notify.on_announce"}
+
+    def ready(self):
+        from gongzhi.deliberation import extensions
+
+        from .views import projects
+        # 微幸福 projects on deliberation's pages (deliberation may not import this app).
+        extensions.register_public_section(projects.public_section)
+        extensions.register_decision_followup(projects.decision_followups)
