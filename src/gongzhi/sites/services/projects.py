@@ -406,11 +406,39 @@ def public_projects(unit):
             for row in rows]
 
 
-def people_choices(project, user):
-    """Whom the lead or staff may put on a project: members and volunteers of its district they can see."""
+def proposal_units(user):
+    """Grids and communities ``user`` may propose for: staff their scope's, a member their 双报到 ones."""
+    from gongzhi.territory.models import Unit
+
+    units = Unit.objects.none()
+    codes = user.scope_codes(SITE_STAFF_ROLES)
+    if codes:
+        units = Unit.objects.filter(under_codes_q("code", codes), level__in=PROJECT_LEVELS)
+    member = own_member(user)
+    if member is not None:
+        report = member.dual_report
+        units = units | Unit.objects.filter(pk__in=[report.grid_id, report.community_id])
+    return units.order_by("code")
+
+
+def addable_members(project, user):
+    """Party members ``user`` may put on a project: those of its district they can see, and for
+    the lead (often a resident without a party role) the members of their own branch."""
+    from django.db.models import Q
+
     zone = project.unit.code[: CODE_LENGTH[Level.DISTRICT]]
-    return {
-        "members": PartyMember.objects.visible_to(user).filter(under_codes_q("organization__unit__code", [zone]))
-        .order_by("name")[:300],
-        "volunteers": Volunteer.objects.visible_to(user).filter(under_codes_q("unit__code", [zone])).order_by("name")[:300],
-    }
+    allowed = Q(pk__in=PartyMember.objects.visible_to(user).values("pk"))
+    if project.lead_id and user.is_authenticated and project.lead.account_id == user.pk:
+        allowed |= Q(organization_id=project.lead.organization_id)
+    return PartyMember.objects.filter(allowed).filter(under_codes_q("organization__unit__code", [zone]))
+
+
+def addable_volunteers(project, user):
+    """Volunteers ``user`` may put on a project: those of its district they can see (staff see their scope's)."""
+    zone = project.unit.code[: CODE_LENGTH[Level.DISTRICT]]
+    return Volunteer.objects.visible_to(user).filter(under_codes_q("unit__code", [zone]))
+
+
+def people_choices(project, user):
+    return {"members": addable_members(project, user).order_by("name")[:300],
+            "volunteers": addable_volunteers(project, user).order_by("name")[:300]}

@@ -28,9 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core.errors import DomainError
 from gongzhi.core.scoping import under_codes_q
 from gongzhi.party.models import PartyMember
-from gongzhi.territory.models import Unit
 
-from ..models import SITE_STAFF_ROLES, MicroProject, Milestone, ProjectPerson, ProjectPhoto, ProjectStatus, ProjectUpdate, Volunteer
+from ..models import SITE_STAFF_ROLES, MicroProject, Milestone, ProjectPerson, ProjectPhoto, ProjectStatus, ProjectUpdate
 from ..services import projects as rules
 
 PER_PAGE = 30
@@ -105,24 +104,11 @@ def project(request, pk):
     })
 
 
-def _proposal_units(user):
-    """Grids and communities one may propose for: staff their scope's, a member their 双报到 ones."""
-    units = Unit.objects.none()
-    codes = user.scope_codes(SITE_STAFF_ROLES)
-    if codes:
-        units = Unit.objects.filter(under_codes_q("code", codes), level__in=rules.PROJECT_LEVELS)
-    member = rules.own_member(user)
-    if member is not None:
-        report = member.dual_report
-        units = units | Unit.objects.filter(pk__in=[report.grid_id, report.community_id])
-    return units.order_by("code")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_new(request):
     user = request.user
-    units = _proposal_units(user)
+    units = rules.proposal_units(user)
     form = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         try:
@@ -212,11 +198,11 @@ def project_action(request, pk, action):
         elif action == "person":
             member = volunteer = None
             if form.get("member"):
-                member = PartyMember.objects.visible_to(user).filter(pk=_int(form.get("member")) or 0).first()
+                member = rules.addable_members(found, user).filter(pk=_int(form.get("member")) or 0).first()
                 if member is None:
                     raise DomainError(_("No such party member."), code="member", field="member")
             if form.get("volunteer"):
-                volunteer = Volunteer.objects.visible_to(user).filter(pk=_int(form.get("volunteer")) or 0).first()
+                volunteer = rules.addable_volunteers(found, user).filter(pk=_int(form.get("volunteer")) or 0).first()
                 if volunteer is None:
                     raise DomainError(_("No such volunteer."), code="volunteer", field="volunteer")
             rules.add_person(found, by=user, member=member, volunteer=volunteer, role=form.get("role", ""))
