@@ -76,3 +76,14 @@ def test_the_public_notice_shows_projects_by_branch_and_never_names_a_person(w, 
 def test_without_projects_the_public_notice_has_no_project_section(w, client):
     page = client.get(reverse("deliberation:public_notice", args=[w.grid_a.code])).content.decode()
     assert 'data-testid="public-projects"' not in page
+
+
+def test_the_member_a_decision_names_leads_its_project_even_without_dual_registration(w):
+    w.decision.member = w.retired
+    w.decision.save(update_fields=["member"])
+    assert rules.open_from_decision(w.decision, by=w.worker_a).lead == w.retired
+
+
+def test_another_lead_for_a_decision_must_be_an_in_service_member_who_reported(w):
+    with refused("双报到"):
+        rules.open_from_decision(w.decision, by=w.worker_a, lead=w.retired)

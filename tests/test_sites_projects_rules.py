@@ -26,7 +26,7 @@ def test_an_in_service_member_who_reported_proposes_and_leads_it(w):
     assert project.status == ProjectStatus.PROPOSED
     assert project.lead == w.member and project.created_by == w.member_user
     assert project.budget_yuan == Decimal("1200.50")
-    assert ProjectPerson.objects.get(project=project).member == w.member
+    assert not ProjectPerson.objects.filter(project=project).exists()  # the lead is shown apart
 
 
 def test_a_resident_who_is_no_member_cannot_propose(w):

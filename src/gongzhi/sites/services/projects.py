@@ -1,10 +1,14 @@
 """微幸福 micro projects: small community projects led by in-service party members.
 
+The lead is shown apart from the people on a project (``ProjectPerson``: members and
+volunteers who work on it, added by ``add_person``); the lead is not added there by itself.
+
 - ``propose_project``: an in-service party member registered with the community (双报到, a
   ``DualReport``) proposes for their grid or community and leads it; staff of a unit propose
   for it and may name such a member as the lead. A proposal waits for staff approval.
 - ``open_from_decision``: a deliberation decision opens a project for its work; the meeting
   decided, so it starts approved. One live project per decision.
+  The member a decision names to carry it out leads its project.
 - ``approve_project`` (staff of the unit), then people, milestones and progress reports with
   photos and the money spent, by the lead or staff; ``finish_project`` records the people
   reached and the day it was done.
@@ -174,8 +178,6 @@ def propose_project(*, unit, title, plan, by, lead=None, budget_yuan=0, benefici
         project = MicroProject.objects.create(unit=unit, title=title, plan=plan, lead=lead, budget_yuan=budget,
                                               beneficiaries=beneficiaries, starts_on=starts_on, due_on=due_on,
                                               created_by=by, created_at=now or timezone.now())
-        if lead is not None:
-            ProjectPerson.objects.create(project=project, member=lead, role=str(_("Lead")))
         # The staff of the unit hear of it, to approve it.
         from gongzhi.people.models import RoleAssignment
         staff = (RoleAssignment.objects.filter(role__in=SITE_STAFF_ROLES, user__is_active=True,
@@ -207,8 +209,11 @@ def open_from_decision(decision, *, by, title=None, lead=None, budget_yuan=0, pl
     if decision.status == DecisionStatus.CANCELLED:
         raise DomainError(_("This decision is cancelled."), code="decision_closed")
     if lead is None and decision.member_id:
-        lead = decision.member if _is_dual_reported(decision.member) else None
-    _check_lead(lead, unit)
+        lead = decision.member
+    # The party member the meeting named to carry the decision out may lead its project even
+    # without a 双报到 registration: the meeting chose them. Anyone else is checked as usual.
+    if lead is not None and lead.pk != decision.member_id:
+        _check_lead(lead, unit)
     default_title = (decision.item.title if decision.item_id else "") or decision.what
     title = clean_field(MicroProject, "title", (title or default_title)[:100], required=True)
     plan = clean_field(MicroProject, "plan", plan or decision.what, required=True)
@@ -222,15 +227,9 @@ def open_from_decision(decision, *, by, title=None, lead=None, budget_yuan=0, pl
                                               budget_yuan=budget, status=ProjectStatus.APPROVED,
                                               starts_on=timezone.localdate(), due_on=_date(due_on, "due_on") or decision.due_on,
                                               created_by=by)
-        if lead is not None:
-            ProjectPerson.objects.create(project=project, member=lead, role=str(_("Lead")))
         _announce(project, "sites.project_approved", f"project:{project.pk}:approved", _told(project) - {by.pk},
                   {"title": project.title})
     return project
-
-
-def _is_dual_reported(member):
-    return member.employment == Employment.IN_SERVICE and DualReport.objects.filter(member=member).exists()
 
 
 def approve_project(project, *, by):
