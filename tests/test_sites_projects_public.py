@@ -87,3 +87,14 @@ def test_the_member_a_decision_names_leads_its_project_even_without_dual_registr
 def test_another_lead_for_a_decision_must_be_an_in_service_member_who_reported(w):
     with refused("双报到"):
         rules.open_from_decision(w.decision, by=w.worker_a, lead=w.retired)
+
+
+def test_the_api_opens_a_project_from_a_decision_once(w):
+    from tests.test_sites_projects_api import call
+
+    response = call(w.worker_a, "POST", "/projects/from-decision", {"decision_id": w.decision.pk}, HTTP_IDEMPOTENCY_KEY="d1")
+    assert response.status_code == 201 and response.json()["decision_id"] == w.decision.pk, response.content
+    assert call(w.worker_a, "POST", "/projects/from-decision", {"decision_id": w.decision.pk},
+                HTTP_IDEMPOTENCY_KEY="d1").json() == response.json()
+    again = call(w.worker_a, "POST", "/projects/from-decision", {"decision_id": w.decision.pk})
+    assert again.status_code == 400 and again.json()["error"]["code"] == "project_exists"

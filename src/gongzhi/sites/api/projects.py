@@ -174,11 +174,6 @@ def list_projects(request, status: str = "", unit: str = "", after: str = "", li
     return {"items": [project_out(p) for p in rows], "next": cursor}
 
 
-@router.get("/projects/{project_id}", response=answers(ProjectDetail), summary="A micro project with milestones, people and progress")
-def get_project(request, project_id: int):
-    return _detail(request.auth, project_id)
-
-
 PROPOSE = "POST /services/projects"
 FROM_DECISION = "POST /services/projects/from-decision"
 
@@ -235,6 +230,12 @@ def open_project_from_decision(request, payload: FromDecisionIn, idempotency_key
         return rules.open_from_decision(decision, by=user, title=payload.title, budget_yuan=payload.budget_yuan,
                                         due_on=payload.due_on).pk
     return _idempotent(request, idempotency_key, payload, FROM_DECISION, create)
+
+
+# After /projects/from-decision: ninja matches paths in order, and {project_id} would take it.
+@router.get("/projects/{project_id}", response=answers(ProjectDetail), summary="A micro project with milestones, people and progress")
+def get_project(request, project_id: int):
+    return _detail(request.auth, project_id)
 
 
 @router.post("/projects/{project_id}/approve", response=answers(ProjectDetail, 200, 422), summary="Approve a proposed project (staff)")
