@@ -138,7 +138,7 @@ def _told(project):
 
 
 def _locked(project):
-    return MicroProject.objects.select_for_update().select_related("unit", "lead").get(pk=project.pk)
+    return MicroProject.objects.select_for_update(of=("self",)).select_related("unit", "lead").get(pk=project.pk)
 
 
 def _require_manager(project, by):
