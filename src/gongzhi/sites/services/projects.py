@@ -23,6 +23,7 @@ import decimal
 import functools
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,7 +138,15 @@ def _told(project):
     return ids
 
 
+def _take_lock(model, pk, field):
+    """Take the row's write lock with a no-op UPDATE first: on PostgreSQL it locks the row, on
+    SQLite (where SELECT ... FOR UPDATE does nothing) it takes the database's write lock, so
+    writers queue before either has read anything (the bookings of a room do the same)."""
+    model.objects.filter(pk=pk).update(**{field: F(field)})
+
+
 def _locked(project):
+    _take_lock(MicroProject, project.pk, "percent")
     return MicroProject.objects.select_for_update(of=("self",)).select_related("unit", "lead").get(pk=project.pk)
 
 
@@ -220,7 +229,7 @@ def open_from_decision(decision, *, by, title=None, lead=None, budget_yuan=0, pl
     budget = _money(budget_yuan, "budget_yuan")
     with transaction.atomic():
         # The decision's row lock: two staff opening a project for it at once open one.
-        type(decision).objects.select_for_update().filter(pk=decision.pk).first()
+        _take_lock(type(decision), decision.pk, "percent")
         if MicroProject.objects.filter(decision=decision).exclude(status=ProjectStatus.CANCELLED).exists():
             raise DomainError(_("This decision has a micro project already."), code="project_exists")
         project = MicroProject.objects.create(unit=unit, title=title, plan=plan, lead=lead, decision=decision,
