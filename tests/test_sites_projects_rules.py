@@ -147,3 +147,13 @@ def test_done_records_the_people_reached(w):
     assert (project.status, project.percent, project.beneficiaries_count) == (ProjectStatus.DONE, 100, 36)
     with refused("under way"):
         rules.report_progress(project, percent=10, note="", by=w.member_user)
+
+
+def test_the_lead_gets_a_notice_linking_the_project_when_it_is_approved(w, django_capture_on_commit_callbacks):
+    from gongzhi.core.models import Notice
+
+    project = proposed(w)
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.approve_project(project, by=w.worker_a)
+    notice = Notice.objects.get(user=w.member_user, event="sites.project_approved")
+    assert notice.target == project and notice.params == {"title": "楼道照明"}
