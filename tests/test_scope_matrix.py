@@ -427,6 +427,10 @@ ADMIN_OBJECTS = {
     "deliberation.Meeting": "meeting",
 }
 for _part in MATRIX_PARTS:
+# Other apps' API operations and back-office models: API and ADMIN_OBJECTS in their
+# tests/matrix/ parts, as ROUTES above.
+for _part in MATRIX_PARTS:
+    API.update(getattr(_part, "API", {}))
     ADMIN_OBJECTS.update(getattr(_part, "ADMIN_OBJECTS", {}))
 # Objects every signed-in user (or every back-office user) may read, whatever their district.
 OPEN_KINDS = {"agency": "the agency directory is open, for dispatch (decision 18)",

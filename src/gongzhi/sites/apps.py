@@ -25,3 +25,10 @@ class SitesConfig(GongzhiAppConfig):
         # Party members' confirmed volunteer service counts toward their 双报到 record
         # (party.service explains why it is a registry).
         service.register_service_source(member_minutes)
+
+        from gongzhi.deliberation import extensions
+
+        from .views import projects
+        # 微幸福 projects on deliberation's pages (deliberation may not import this app).
+        extensions.register_public_section(projects.public_section)
+        extensions.register_decision_followup(projects.decision_followups)

@@ -28,6 +28,7 @@ from gongzhi.party.models import PartyMember, PartyOrganization
 from gongzhi.people.models import Agency
 from gongzhi.territory.models import CODE_LENGTH, Building, Level
 
+from .. import extensions
 from ..models import AgendaItem, Decision, DecisionPhoto, DecisionStatus, DecisionUpdate, OwnerKind
 from ..services import decisions as rules
 from ..services.votes import is_staff_of
@@ -86,6 +87,8 @@ def decision(request, pk):
         "categories": (Category.objects.visible_to(request.user).filter(parent__isnull=False, active=True)
                        .select_related("parent").order_by("code")) if staff and case is None else (),
         "overdue": found.is_overdue(),
+        # What other apps opened from it (a 微幸福 project): deliberation/extensions.py.
+        "followups": extensions.decision_followups(found, request.user),
     })
 
 

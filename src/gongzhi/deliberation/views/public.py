@@ -21,6 +21,7 @@ from gongzhi.cases.models import Status as CaseStatus
 from gongzhi.core.scoping import under_codes_q
 from gongzhi.territory.models import Level, Unit
 
+from .. import extensions
 from ..models import Decision, DecisionStatus, Meeting, MeetingStatus, OwnerKind, Purpose
 
 PUBLIC_LEVELS = (Level.GRID, Level.COMMUNITY)
@@ -72,6 +73,8 @@ def public_notice(request, code):
     # No shared caching: a signed-in reader's page carries their own name in the menu.
     return render(request, "deliberation/public_notice.html", {
         "unit": unit, "held": held, "upcoming": upcoming, "decisions": decisions, "settled": settled,
+        # Other apps' sections (微幸福 projects): each builds its own allow-listed rows.
+        "sections": extensions.public_sections(unit),
     })
 
 
