@@ -391,14 +391,11 @@ API_FAMILIES = [
                                                              json_body=True, body=lambda o: {"outcome": "answered", "reason": "矩阵"})),
 ]
 
-# Other apps' parts may add API operations (API, API_FAMILIES) and back-office models (ADMIN_OBJECTS).
+# Other apps' parts (tests/matrix/) may add API operations (API, API_FAMILIES, keyed like the
+# entries above) and back-office models (ADMIN_OBJECTS, below).
 for _part in MATRIX_PARTS:
     API.update(getattr(_part, "API", {}))
     API_FAMILIES.extend(getattr(_part, "API_FAMILIES", []))
-# The parts' API operations (tests/matrix/: API, like ROUTES).
-# The parts' API entries (tests/matrix/: API, keyed like the entries above).
-for _part in MATRIX_PARTS:
-    API.update(getattr(_part, "API", {}))
 
 # The object each back-office model's pages are called with.
 ADMIN_OBJECTS = {
@@ -426,12 +423,6 @@ ADMIN_OBJECTS = {
     "deliberation.Council": "council",
     "deliberation.Meeting": "meeting",
 }
-for _part in MATRIX_PARTS:
-# Other apps' API operations and back-office models: API and ADMIN_OBJECTS in their
-# tests/matrix/ parts, as ROUTES above.
-for _part in MATRIX_PARTS:
-    API.update(getattr(_part, "API", {}))
-    ADMIN_OBJECTS.update(getattr(_part, "ADMIN_OBJECTS", {}))
 # Objects every signed-in user (or every back-office user) may read, whatever their district.
 OPEN_KINDS = {"agency": "the agency directory is open, for dispatch (decision 18)",
               "category": "the category tree is shared by every district",
