@@ -13,7 +13,7 @@ class SitesConfig(GongzhiAppConfig):
     figures = "gongzhi.sites.figures.FIGURES"
     tick_steps = ("gongzhi.sites.services.bookings.release_no_shows_step",
                   "gongzhi.sites.services.activities.generate_step")
-    demo_steps = ()  # (80, "gongzhi.sites.demo.build") once the services land
+    demo_steps = ((80, "gongzhi.sites.demo.build"),)
     menu = "gongzhi.sites.menu.MENU"
     notices = "gongzhi.sites.notify.NOTICES"
     outbox_handlers = {"sites.announce": "gongzhi.sites.notify.on_announce"}

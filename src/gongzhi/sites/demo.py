@@ -48,6 +48,8 @@ ONE_OFF = [(ActivityKind.CLINIC, "义医义诊进社区"), (ActivityKind.ACTIVIT
            (ActivityKind.ACTIVITY, "便民理发"), (ActivityKind.ACTIVITY, "家电义务维修"), (ActivityKind.ACTIVITY, "反诈知识讲座"),
            (ActivityKind.ACTIVITY, "邻里文艺汇演"), (ActivityKind.ACTIVITY, "垃圾分类宣传"), (ActivityKind.CLINIC, "中医义诊"),
            (ActivityKind.ACTIVITY, "法律咨询服务日"), (ActivityKind.ACTIVITY, "消防安全演练"), (ActivityKind.ACTIVITY, "亲子读书会")]
+SHIFTS = 420
+SHIFT_TITLES = ["助老上门服务", "环境整治", "文明劝导", "政策宣传", "义诊保障", "集体生日会服务", "便民维修", "治安巡逻"]
 PROJECTS = [("楼道照明改造", "为老旧楼道更换声控灯，解决夜间出行不便。", 8000),
             ("小区休闲座椅", "在小区广场增设休闲座椅，方便老人休息。", 5000),
             ("爱心晾衣架", "在楼间空地安装公共晾衣架。", 3000),
@@ -81,6 +83,7 @@ class SitesDemo:
         self._sites()
         self._volunteers()
         self._activities()
+        self._shifts()
         self._bookings()
         self._care()
         self._projects()
@@ -95,6 +98,7 @@ class SitesDemo:
         for c in w.communities:
             self.communities_of.setdefault(c.parent_id, []).append(c)
         self.community = {c.name: c for c in w.communities}
+        self.unit_by_pk = {u.pk: u for u in [*w.streets, *w.communities, *w.grids]}
         staff = {}
         through = RoleAssignment.units.through
         for user_id, unit_id, role in through.objects.filter(
@@ -322,7 +326,7 @@ class SitesDemo:
         # The demo resident waits for a place in the 书法班 (full).
         resident = User.objects.filter(username="demo-resident").first()
         if resident:
-            activities.sign_up(self.courses[2], by=resident, now=now - datetime.timedelta(days=3))
+            activities.sign_up(self.courses[2], by=resident, now=at(COURSES_FROM - datetime.timedelta(days=5), 20))
         # Other service activities across the district, one-off, over the last year, until the
         # article's 128 are held.
         communities = list(self.w.communities)
@@ -355,6 +359,46 @@ class SitesDemo:
         """The grid worker of a resident's grid (residents_of loads the path to it)."""
         grid = resident.household.building.estate.grid
         return self.staff.get((Role.GRID_WORKER, grid.pk)) or self.staff[(Role.COMMUNITY_SECRETARY, grid.parent_id)]
+
+    # --- volunteer shifts and hours ------------------------------------------------------------
+    def _shifts(self):
+        """A year of shifts of 柳行街道's teams: each staffed by two or three of its volunteers, the
+        actual minutes confirmed by the organizer (hours count only then); a few no-shows."""
+        rng, today = self.rng, self.today
+        members = {}
+        for v in self.volunteers + self.member_volunteers:
+            for team in v.teams.all():
+                members.setdefault(team.pk, []).append(v)
+        staffed = [t for t in self.teams if len(members.get(t.pk, [])) >= 2]
+        for n in range(SHIFTS):
+            team = staffed[n % len(staffed)]
+            community = self.unit_by_pk[team.unit_id]
+            by = self.secretary(community)
+            day = today - datetime.timedelta(days=rng.randint(1, 360))
+            hour = rng.choice([8, 9, 14, 15])
+            length = rng.choice([60, 90, 120, 180])
+            shift = volunteers.create_shift(unit=community, title=f"{team.name}{rng.choice(SHIFT_TITLES)}",
+                                            starts_at=at(day, hour), ends_at=at(day, hour) + datetime.timedelta(minutes=length),
+                                            by=by, team=team, places=3)
+            for volunteer in rng.sample(members[team.pk], min(3, len(members[team.pk]))):
+                record = volunteers.assign(shift, volunteer, by=by)
+                if rng.random() < 0.05:
+                    volunteers.mark_no_show(record, by=by)
+                    continue
+                volunteers.confirm(record, by=by, actual_minutes=length - rng.choice([0, 0, 0, 10, 15]),
+                                   now=shift.ends_at + datetime.timedelta(hours=2))
+        # The demo volunteer's own year.
+        demo = getattr(self, "demo_volunteer", None)
+        if demo is not None:
+            for team in demo.teams.all():
+                community = Unit.objects.get(pk=team.unit_id)
+                by = self.secretary(community)
+                for month in range(1, 11):
+                    day = today - datetime.timedelta(days=30 * month + rng.randint(0, 5))
+                    shift = volunteers.create_shift(unit=community, title=f"{team.name}助老服务", starts_at=at(day, 9),
+                                                    ends_at=at(day, 11), by=by, team=team, places=2)
+                    record = volunteers.assign(shift, demo, by=by)
+                    volunteers.confirm(record, by=by, actual_minutes=120, now=shift.ends_at + datetime.timedelta(hours=1))
 
     # --- bookings --------------------------------------------------------------------------------
     def _bookings(self):
