@@ -106,9 +106,17 @@ def test_sign_up_closes_before_the_session_and_before_a_courses_first_lesson(wor
     activity, session = one_off(world, starts_in=datetime.timedelta(hours=1), signup_closes_hours=2)
     with refused("Sign-up closed"):
         svc.sign_up(activity, by=resident(world).account, session=session)
-    c = course(world, starts_in_days=0)  # the first lesson is today, a few seconds from now
+    c = course(world, starts_in_days=1)
+    first, second, last = Session.objects.filter(activity=c).order_by("starts_at")
     with refused("报名已于开始前"):
-        svc.sign_up(c, by=resident(world).account)
+        svc.sign_up(c, by=resident(world).account, now=first.starts_at - datetime.timedelta(hours=1))
+    # A running course takes newcomers until shortly before its next lesson (老年学堂 runs all year).
+    later = first.starts_at + datetime.timedelta(days=2)
+    assert svc.sign_up(c, by=resident(world).account, now=later).status == "confirmed"
+    with refused("Sign-up closed"):
+        svc.sign_up(c, by=resident(world).account, now=second.starts_at - datetime.timedelta(hours=1))
+    with refused("Sign-up closed"):
+        svc.sign_up(c, by=resident(world).account, now=last.starts_at + datetime.timedelta(minutes=1))
 
 
 def test_only_residents_born_that_month_join_the_birthday_party(world):
@@ -219,3 +227,14 @@ def test_a_resident_signed_up_on_behalf_is_told_in_their_own_language(world):
         assert "候补" in notice.message
     with translation.override("en"):
         assert "waiting list" in notice.message
+
+
+def test_generating_without_a_lower_bound_fills_the_past_from_the_first_date(world):
+    # The demo records a year of parties: created as of a year ago, then generated up to now.
+    start = datetime.date(2025, 11, 1)
+    party = svc.create_activity(unit=world.community, kind="birthday", title="集体生日会", by=world.secretary,
+                                recurrence=BIRTHDAY, starts_on=start,
+                                now=timezone.make_aware(datetime.datetime(2025, 11, 1, 9)))
+    svc.generate(party, datetime.date(2026, 11, 30))
+    days = [local(s).date() for s in Session.objects.filter(activity=party).order_by("starts_at")]
+    assert days == [datetime.date(2025 + (10 + i) // 12, (10 + i) % 12 + 1, 11) for i in range(13)]
