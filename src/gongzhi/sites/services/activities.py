@@ -9,7 +9,7 @@ list, check-in at the door, person-times and iCalendar feeds.
 - ``sign_up``: one live sign-up per person and session (for a course: per course), for oneself
   or on behalf of a resident (a linked relative or carer, or a grid worker: services.people);
   a place while there is one, else the waiting list. Closes ``signup_closes_hours`` before the
-  session (a course: before its next lesson, so a running course keeps its waiting list).
+  session (a course: before its first lesson; a running course until its last lesson begins).
 - ``cancel_signup``: a freed place goes to the first on the waiting list (created_at, id) in the
   same transaction, under the activity's lock, and they (their relatives, whoever signed them
   up) are told. Two cancelling at once promote two different people, never over capacity.
@@ -343,15 +343,17 @@ def first_session(activity, after=None):
 
 
 def closes_at(activity, session=None, now=None):
-    """When sign-up closes: ``signup_closes_hours`` before the session. A course (老年学堂 runs
-    all year) takes newcomers and its waiting list keeps moving while it runs: it closes that
-    long before its next lesson, and for good once its last has begun. None: no session at all."""
+    """When sign-up closes: ``signup_closes_hours`` before the session. A course closes that long
+    before its first lesson; once it has begun (老年学堂 runs all year) it takes newcomers and its
+    waiting list keeps moving until its last lesson begins. None: no session at all."""
     if activity.enrols_per_course:
-        session = first_session(activity, after=now or timezone.now())
-        if session is None:
-            last = Session.objects.filter(activity=activity).exclude(status=SessionStatus.CANCELLED).order_by(
-                "-starts_at").first()
-            return last.starts_at if last else None
+        lessons = Session.objects.filter(activity=activity).exclude(status=SessionStatus.CANCELLED)
+        first, last = lessons.order_by("starts_at", "pk").first(), lessons.order_by("-starts_at", "-pk").first()
+        if first is None:
+            return None
+        if (now or timezone.now()) >= first.starts_at:
+            return last.starts_at
+        session = first
     if session is None:
         return None
     return session.starts_at - datetime.timedelta(hours=activity.signup_closes_hours)
@@ -395,6 +397,8 @@ def sign_up(activity, *, by, session=None, resident=None, now=None):
                 raise DomainError(_("This session does not take sign-ups."), code="session_state")
         closing = closes_at(activity, session, now)
         if closing is not None and now >= closing:
+            if activity.enrols_per_course and first_session(activity).starts_at <= now:
+                raise DomainError(_("The course's last lesson has begun: sign-up is closed."), code="signup_closed")
             raise DomainError(_("Sign-up closed %(hours)d hours before the start."), code="signup_closed",
                               params={"hours": activity.signup_closes_hours})
         if activity.birthday_month_only:
