@@ -106,9 +106,16 @@ def test_sign_up_closes_before_the_session_and_before_a_courses_first_lesson(wor
     activity, session = one_off(world, starts_in=datetime.timedelta(hours=1), signup_closes_hours=2)
     with refused("Sign-up closed"):
         svc.sign_up(activity, by=resident(world).account, session=session)
-    c = course(world, starts_in_days=0)  # the first lesson is today, a few seconds from now
+    c = course(world, starts_in_days=1)
+    first, second, last = Session.objects.filter(activity=c).order_by("starts_at")
     with refused("报名已于开始前"):
-        svc.sign_up(c, by=resident(world).account)
+        svc.sign_up(c, by=resident(world).account, now=first.starts_at - datetime.timedelta(hours=1))
+    # A running course takes newcomers until its last lesson begins (老年学堂 runs all year).
+    later = first.starts_at + datetime.timedelta(days=2)
+    assert svc.sign_up(c, by=resident(world).account, now=later).status == "confirmed"
+    svc.sign_up(c, by=resident(world).account, now=second.starts_at - datetime.timedelta(hours=1))
+    with refused("最后一节课已开始"):
+        svc.sign_up(c, by=resident(world).account, now=last.starts_at + datetime.timedelta(minutes=1))
 
 
 def test_only_residents_born_that_month_join_the_birthday_party(world):
@@ -219,3 +226,39 @@ def test_a_resident_signed_up_on_behalf_is_told_in_their_own_language(world):
         assert "候补" in notice.message
     with translation.override("en"):
         assert "waiting list" in notice.message
+
+
+def test_generating_without_a_lower_bound_fills_the_past_from_the_first_date(world):
+    # The demo records a year of parties: created as of a year ago, then generated up to now.
+    start = datetime.date(2025, 11, 1)
+    party = svc.create_activity(unit=world.community, kind="birthday", title="集体生日会", by=world.secretary,
+                                recurrence=BIRTHDAY, starts_on=start,
+                                now=timezone.make_aware(datetime.datetime(2025, 11, 1, 9)))
+    svc.generate(party, datetime.date(2026, 11, 30))
+    days = [local(s).date() for s in Session.objects.filter(activity=party).order_by("starts_at")]
+    assert days == [datetime.date(2025 + (10 + i) // 12, (10 + i) % 12 + 1, 11) for i in range(13)]
+
+
+def test_a_course_recorded_since_it_began_counts_its_check_ins_and_waitlists_a_newcomer(world):
+    # As the demo records 老年学堂: created as of before it began, enrolled, each lesson attended.
+    today = timezone.localdate()
+    began = today - datetime.timedelta(weeks=8)
+    c = svc.create_activity(unit=world.grid_a, kind="course", title="老年学堂·书法班", by=world.worker_a, capacity=3,
+                            signup_closes_hours=24, recurrence="FREQ=WEEKLY;BYDAY=TU;BYHOUR=9;BYMINUTE=0",
+                            starts_on=began, now=timezone.make_aware(datetime.datetime.combine(
+                                began - datetime.timedelta(days=20), datetime.time(9))))
+    svc.generate(c, today + datetime.timedelta(days=60))
+    learners = [resident(world, account=False) for _ in range(3)]
+    for r in learners:
+        svc.sign_up(c, by=world.worker_a, resident=r, now=timezone.make_aware(datetime.datetime.combine(
+            began - datetime.timedelta(days=10), datetime.time(10))))
+    past = list(c.sessions.filter(ends_at__lt=timezone.now()).order_by("starts_at"))
+    for session in past:
+        svc.open_checkin(session, by=world.worker_a, now=session.starts_at - datetime.timedelta(minutes=10))
+        for r in learners:
+            svc.check_in(session, by=world.worker_a, resident=r, now=session.starts_at + datetime.timedelta(minutes=5))
+        svc.close_session(session, by=world.worker_a, now=session.ends_at)
+    assert len(past) >= 7 and svc.person_times(c) == 3 * len(past)
+    newcomer = resident(world)
+    late = svc.sign_up(c, by=newcomer.account, now=timezone.now() - datetime.timedelta(days=3))
+    assert late.status == "waitlisted" and svc.waitlist_position(late) == 1

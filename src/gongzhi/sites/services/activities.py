@@ -9,7 +9,7 @@ list, check-in at the door, person-times and iCalendar feeds.
 - ``sign_up``: one live sign-up per person and session (for a course: per course), for oneself
   or on behalf of a resident (a linked relative or carer, or a grid worker: services.people);
   a place while there is one, else the waiting list. Closes ``signup_closes_hours`` before the
-  session (a course: before its first session).
+  session (a course: before its first lesson; a running course until its last lesson begins).
 - ``cancel_signup``: a freed place goes to the first on the waiting list (created_at, id) in the
   same transaction, under the activity's lock, and they (their relatives, whoever signed them
   up) are told. Two cancelling at once promote two different people, never over capacity.
@@ -205,9 +205,12 @@ def add_session(activity, *, starts_at, by, ends_at=None):
     return Session.objects.create(activity=activity, starts_at=starts_at, ends_at=ends_at)
 
 
-def _missing_sessions(activity, until, today):
-    first = max(activity.starts_on, today, (activity.generated_until + datetime.timedelta(days=1))
+def _missing_sessions(activity, until, today=None):
+    # From where the last run stopped (or the first date); ``today``, when given, is a lower bound.
+    first = max(activity.starts_on, (activity.generated_until + datetime.timedelta(days=1))
                 if activity.generated_until else activity.starts_on)
+    if today is not None:
+        first = max(first, today)
     last = min(until, activity.ends_on) if activity.ends_on else until
     duration = datetime.timedelta(minutes=activity.duration_minutes)
     return [Session(activity=activity, occurs_on=timezone.localtime(at).date(), starts_at=at, ends_at=at + duration)
@@ -228,10 +231,11 @@ def _insert_sessions(rows):
 
 
 def generate(activity, until, *, today=None):
-    """Add the recurring activity's sessions up to ``until``; returns how many. Idempotent."""
+    """Add the recurring activity's sessions up to ``until``, from where the last run stopped
+    (``today``, when given: not before it); returns how many. Idempotent. Without ``today`` a
+    gap is filled, past dates included (an activity recorded since it began, as the demo does)."""
     if not activity.recurrence or activity.starts_on is None:
         return 0
-    today = today or timezone.localdate()
     with transaction.atomic():
         added = _insert_sessions(_missing_sessions(activity, until, today))
         if activity.generated_until is None or activity.generated_until < until:
@@ -330,16 +334,26 @@ def cancel_session(session, *, by, reason):
 
 # --- sign-up and the waiting list ---------------------------------------------------------------
 
-def first_session(activity):
-    return (Session.objects.filter(activity=activity).exclude(status=SessionStatus.CANCELLED)
-            .order_by("starts_at", "pk").first())
+def first_session(activity, after=None):
+    """The activity's first session not cancelled (``after``: the first not started by then)."""
+    found = Session.objects.filter(activity=activity).exclude(status=SessionStatus.CANCELLED)
+    if after is not None:
+        found = found.filter(starts_at__gt=after)
+    return found.order_by("starts_at", "pk").first()
 
 
-def closes_at(activity, session=None):
-    """When sign-up closes: ``signup_closes_hours`` before the session (a course: before its first
-    session); None when there is no session yet."""
+def closes_at(activity, session=None, now=None):
+    """When sign-up closes: ``signup_closes_hours`` before the session. A course closes that long
+    before its first lesson; once it has begun (老年学堂 runs all year) it takes newcomers and its
+    waiting list keeps moving until its last lesson begins. None: no session at all."""
     if activity.enrols_per_course:
-        session = first_session(activity)
+        lessons = Session.objects.filter(activity=activity).exclude(status=SessionStatus.CANCELLED)
+        first, last = lessons.order_by("starts_at", "pk").first(), lessons.order_by("-starts_at", "-pk").first()
+        if first is None:
+            return None
+        if (now or timezone.now()) >= first.starts_at:
+            return last.starts_at
+        session = first
     if session is None:
         return None
     return session.starts_at - datetime.timedelta(hours=activity.signup_closes_hours)
@@ -381,8 +395,10 @@ def sign_up(activity, *, by, session=None, resident=None, now=None):
             session = Session.objects.get(pk=session.pk)
             if session.status not in (SessionStatus.SCHEDULED, SessionStatus.OPEN):
                 raise DomainError(_("This session does not take sign-ups."), code="session_state")
-        closing = closes_at(activity, session)
+        closing = closes_at(activity, session, now)
         if closing is not None and now >= closing:
+            if activity.enrols_per_course and first_session(activity).starts_at <= now:
+                raise DomainError(_("The course's last lesson has begun: sign-up is closed."), code="signup_closed")
             raise DomainError(_("Sign-up closed %(hours)d hours before the start."), code="signup_closed",
                               params={"hours": activity.signup_closes_hours})
         if activity.birthday_month_only:

@@ -225,7 +225,7 @@ def activity_detail(request, pk):
         "activity": activity, "sessions": sessions, "mine": mine, "staff": staff, "now": now,
         "person_times": rules.person_times(activity), "places_left": rules.places_left(activity, sessions[0]) if (
             activity.enrols_per_course or sessions) else None,
-        "closes_at": rules.closes_at(activity) if activity.enrols_per_course else None,
+        "closes_at": rules.closes_at(activity, now=now) if activity.enrols_per_course else None,
         "for_whom": _acting_for(user),
         "rule": _described(activity.recurrence),
     }
