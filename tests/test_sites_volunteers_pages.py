@@ -172,3 +172,15 @@ def test_the_new_shift_form_opened_from_a_session_is_filled_with_it(client, vw):
     assert client.get(reverse("sites:shift_new")).status_code == 200
     page = client.get(reverse("sites:shift_new"), {"session": session.pk})
     assert page.context["session"] == session and 'value="义诊"' in page.content.decode()
+
+
+def test_the_confirmation_notice_opens_the_shift_for_the_volunteer(client, world, django_capture_on_commit_callbacks):
+    from gongzhi.core.models import Notice
+    vw = volunteer_world(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.confirm(vw.record, by=vw.secretary, actual_minutes=60)
+    notice = Notice.objects.get(user=vw.helper, event="sites.service_confirmed")
+    client.force_login(vw.helper)
+    opened = client.post(reverse("notices:open", args=[notice.pk]))
+    assert opened.status_code == 302 and opened["Location"] == reverse("sites:shift", args=[vw.shift.pk])
+    assert client.get(opened["Location"]).status_code == 200
