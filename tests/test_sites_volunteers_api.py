@@ -118,3 +118,26 @@ def test_the_party_member_api_counts_this_years_confirmed_service(client, world)
     assert served() == 0
     rules.confirm(record, by=world.secretary)
     assert served() == 45
+
+
+def test_a_shift_at_an_activitys_session_and_a_session_one_cannot_see_is_none(api, vw):
+    import datetime
+
+    from django.utils import timezone
+
+    from gongzhi.sites.models import Activity, Session
+    from gongzhi.territory import services as territory
+    from gongzhi.territory.models import Level
+    starts = timezone.now() + datetime.timedelta(days=3)
+    party = Activity.objects.create(unit=vw.street, title="集体生日会", kind="birthday")
+    session = Session.objects.create(activity=party, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
+    body = {"unit_code": vw.community.code, "session_id": session.pk, "title": "生日会服务",
+            "starts_at": starts.isoformat(), "ends_at": (starts + datetime.timedelta(hours=2)).isoformat()}
+    created = api.post("/shifts", body, vw.secretary)
+    assert created.status_code == 201 and created.json()["session_id"] == session.pk
+    elsewhere = territory.create_unit(name="别区", level=Level.DISTRICT, code="370872")
+    hidden = Session.objects.create(activity=Activity.objects.create(unit=elsewhere, title="别区活动"), starts_at=starts,
+                                    ends_at=starts + datetime.timedelta(hours=1))
+    refused = api.post("/shifts", {**body, "session_id": hidden.pk}, vw.secretary)
+    missing = api.post("/shifts", {**body, "session_id": 999999}, vw.secretary)
+    assert refused.status_code == missing.status_code == 400 and refused.json() == missing.json()

@@ -159,3 +159,28 @@ def test_a_volunteer_on_two_teams_of_one_leader_is_listed_once_with_their_hours_
     assert list(V.objects.visible_to(vw.leader)) == [vw.volunteer]
     assert rules.volunteer_minutes(vw.volunteer) == 60
     assert list(vw.shift.__class__.objects.visible_to(vw.helper)) == [vw.shift]
+
+
+def test_the_new_shift_form_opened_from_a_session_is_filled_with_it(client, vw):
+    import datetime
+
+    from gongzhi.sites.models import Activity, Session
+    starts = timezone.now() + datetime.timedelta(days=2)
+    session = Session.objects.create(activity=Activity.objects.create(unit=vw.community, title="义诊"), starts_at=starts,
+                                     ends_at=starts + datetime.timedelta(hours=2))
+    client.force_login(vw.secretary)
+    assert client.get(reverse("sites:shift_new")).status_code == 200
+    page = client.get(reverse("sites:shift_new"), {"session": session.pk})
+    assert page.context["session"] == session and 'value="义诊"' in page.content.decode()
+
+
+def test_the_confirmation_notice_opens_the_shift_for_the_volunteer(client, world, django_capture_on_commit_callbacks):
+    from gongzhi.core.models import Notice
+    vw = volunteer_world(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.confirm(vw.record, by=vw.secretary, actual_minutes=60)
+    notice = Notice.objects.get(user=vw.helper, event="sites.service_confirmed")
+    client.force_login(vw.helper)
+    opened = client.post(reverse("notices:open", args=[notice.pk]))
+    assert opened.status_code == 302 and opened["Location"] == reverse("sites:shift", args=[vw.shift.pk])
+    assert client.get(opened["Location"]).status_code == 200

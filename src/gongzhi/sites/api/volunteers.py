@@ -17,7 +17,7 @@ from gongzhi.api.common import answers, pk_page
 from gongzhi.api.schemas import Id, Page, Text
 from gongzhi.core.errors import DomainError
 
-from ..models import ServiceRecord, Shift, Team, Volunteer
+from ..models import ServiceRecord, Session, Shift, Team, Volunteer
 from ..services import volunteers as rules
 
 router = Router()
@@ -110,6 +110,8 @@ class ShiftPage(Page):
 class ShiftIn(Schema):
     unit_code: Text(18) = ""
     team_id: Optional[Id] = None
+    # A shift at an activity's session (serving tea at the birthday party).
+    session_id: Optional[Id] = None
     title: Text(100)
     starts_at: datetime.datetime
     ends_at: datetime.datetime
@@ -249,6 +251,11 @@ def create_volunteer_shift(request, payload: ShiftIn, idempotency_key: Optional[
         team = Team.objects.visible_to(user).select_related("unit").filter(pk=payload.team_id).first()
         if team is None:
             raise DomainError(_("Choose a team of your scope."), code="team", field="team_id")
+    session = None
+    if payload.session_id:
+        session = Session.objects.visible_to(user).select_related("activity__unit").filter(pk=payload.session_id).first()
+        if session is None:
+            raise DomainError(_("Choose a session of your scope."), code="session", field="session_id")
     unit = _staff_unit(user, payload.unit_code) if payload.unit_code else (team.unit if team else None)
     if unit is None:
         raise DomainError(_("Choose a unit of your scope."), code="unit", field="unit_code")
@@ -257,7 +264,7 @@ def create_volunteer_shift(request, payload: ShiftIn, idempotency_key: Optional[
         if done:
             return Status(done.status, done.body)
         created = rules.create_shift(unit=unit, title=payload.title, starts_at=payload.starts_at, ends_at=payload.ends_at,
-                                     by=user, team=team, places=payload.places)
+                                     by=user, team=team, session=session, places=payload.places)
         body = ShiftOut.model_validate(shift_out(created, user)).model_dump(mode="json")
         if key:
             idempotency.finish(user, key, CREATE_SHIFT, 201, body)

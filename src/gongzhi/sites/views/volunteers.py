@@ -29,7 +29,7 @@ from gongzhi.core.text import query_text
 from gongzhi.party.models import DualReport
 from gongzhi.territory.models import Unit
 
-from ..models import (SITE_STAFF_ROLES, OrganizationKind, RecordStatus, ServiceRecord, Shift, Team,
+from ..models import (SITE_STAFF_ROLES, OrganizationKind, RecordStatus, ServiceRecord, Session, Shift, Team,
                       TeamMembership, Volunteer, VolunteerKind)
 from ..services import volunteers as rules
 
@@ -260,10 +260,16 @@ def shift_new(request):
                 unit = chosen.unit
             else:
                 raise DomainError(_("Choose a unit of your scope."), code="unit", field="unit")
+            session = None
+            if request.POST.get("session"):
+                session = Session.objects.visible_to(user).select_related("activity__unit").filter(
+                    pk=_int(request.POST.get("session"))).first()
+                if session is None:
+                    raise DomainError(_("Choose a session of your scope."), code="session", field="session")
             starts_at = _local(request.POST.get("starts_at"))
             ends_at = _local(request.POST.get("ends_at"))
             created = rules.create_shift(unit=unit, title=request.POST.get("title", ""), starts_at=starts_at, ends_at=ends_at,
-                                         by=user, team=chosen, places=_int(request.POST.get("places")) or 0)
+                                         by=user, team=chosen, session=session, places=_int(request.POST.get("places")) or 0)
         except DomainError as error:
             messages.error(request, error.text)
         else:
@@ -272,7 +278,10 @@ def shift_new(request):
     teams_offered = Team.objects.visible_to(user).filter(active=True).order_by("name")
     if not user.holds(SITE_STAFF_ROLES):
         teams_offered = led
+    # Opened from an activity's session: the shift is at that session, at its times.
+    at_session = Session.objects.visible_to(user).select_related("activity").filter(pk=_int(request.GET.get("session"))).first()
     return render(request, "sites/volunteers_shift_new.html", {
+        "session": at_session,
         "units": _staff_units(user)[:300] if user.holds(SITE_STAFF_ROLES) else [], "teams": teams_offered[:300], "form": form})
 
 
