@@ -34,7 +34,6 @@ from gongzhi.territory.models import CODE_LENGTH, AccountRelation, Level, Reside
 from ..models import (RESIDENT_GRID, CareCheckIn, CareCheckInKind, CareTag, ElderProfile, HomeServiceKind,
                       HomeServiceRequest, HomeServiceStatus, Site, Team, Volunteer)
 from ..services import care as rules
-from ..services.people import own_resident
 
 PAGE_SIZE = 50
 
@@ -371,7 +370,7 @@ def my_care(request):
              .filter(resident__in=ResidentLink.objects.filter(user=request.user).values("resident"))
              .select_related("resident").prefetch_related(Prefetch(
                  "home_services", queryset=HomeServiceRequest.objects.order_by("-created_at"))))
-    return render(request, "sites/care_mine.html", {"elders": found, "own": own_resident(request.user)})
+    return render(request, "sites/care_mine.html", {"elders": found})
 
 
 urlpatterns = [
