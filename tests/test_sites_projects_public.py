@@ -10,7 +10,7 @@ from gongzhi.deliberation.models import AgendaItem, Meeting, MeetingFormat, Meet
 from gongzhi.deliberation.services import decisions as decision_rules
 from gongzhi.sites.models import ProjectStatus
 from gongzhi.sites.services import projects as rules
-from tests.conftest import PASSWORD, refused
+from tests.conftest import refused
 from tests.sites_projects_helpers import add_party, jpeg
 
 

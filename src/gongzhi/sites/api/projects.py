@@ -19,6 +19,7 @@ from gongzhi.api import idempotency
 from gongzhi.api.common import answers, pk_page
 from gongzhi.api.schemas import Id, Page, Text
 from gongzhi.core.scoping import under_codes_q
+from gongzhi.core.text import LONG_TEXT
 from gongzhi.party.models import PartyMember
 
 from ..models import MicroProject, Milestone, ProjectPerson, ProjectStatus, ProjectUpdate
@@ -40,7 +41,7 @@ def _yuan():
 class ProjectIn(Schema):
     unit_code: Text(18)
     title: Text(_limit(MicroProject, "title"))
-    plan: Text(10000)
+    plan: Text(LONG_TEXT)
     lead_id: Optional[Id] = None
     budget_yuan: Yuan = _yuan()
     beneficiaries: Text(_limit(MicroProject, "beneficiaries")) = ""
@@ -57,7 +58,7 @@ class FromDecisionIn(Schema):
 
 class ProgressIn(Schema):
     percent: int = Field(strict=True, ge=0, le=100)
-    note: Text(10000) = ""
+    note: Text(LONG_TEXT) = ""
     spent_yuan: Yuan = _yuan()
 
 
