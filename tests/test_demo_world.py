@@ -278,3 +278,50 @@ def test_longcheng_discussed_the_articles_two_topics_and_carried_both_out(demo):
     assert fitness.author.username == "demo-resident"
     assert fitness.follows.filter(user__username="demo-resident").exists()
 
+
+def test_the_sites_and_services_figures_are_counted_from_the_demo_records(client, demo):
+    from gongzhi.sites.models import CheckIn, ServiceRecord, Session, SessionStatus
+
+    figures = client.get(reverse("figures-json")).json()
+    # 先后开展各类服务活动128次; 老年食堂3处、日间照料中心4处; 老年学堂已服务超过600人次.
+    assert figures["service_activities"] == 128
+    assert figures["elderly_canteens"] == 3 and figures["day_care_centres"] == 4
+    assert figures["course_person_times"] > 600
+    assert figures["activity_person_times"] == CheckIn.objects.count() > figures["course_person_times"]
+    assert figures["volunteer_teams"] >= 152 and figures["red_partners"] >= 60
+    # 4 centres + 15 stations in 洸河街道, 13 sites and the 7 canteens and day-care centres in 柳行街道.
+    assert figures["sites_upgraded"] == 4 + 15 + 13 + 3 + 4
+    assert figures["volunteer_hours"] > 0 and figures["home_services_done"] > 100
+    assert figures["micro_projects"] >= 20
+    held = Session.objects.filter(status=SessionStatus.HELD)
+    assert not held.filter(checkins__isnull=True).exists(), "a session is held only with people there"
+    assert ServiceRecord.objects.filter(status="confirmed", confirmed_by__isnull=True).count() == 0
+
+
+def test_liuxing_has_its_teams_partners_birthday_parties_and_courses(demo):
+    from gongzhi.sites.models import Activity, ActivityKind, RedPartner, Signup, Team
+
+    liuxing = Unit.objects.get(name="柳行街道")
+    in_liuxing = {"unit__code__startswith": liuxing.code}
+    assert Team.objects.filter(**in_liuxing).count() == 152
+    assert RedPartner.objects.filter(**in_liuxing).count() >= 60
+    party = Activity.objects.get(kind=ActivityKind.BIRTHDAY, **in_liuxing)
+    days = {timezone.localtime(s.starts_at).day for s in party.sessions.all()}
+    assert days == {11} and party.sessions.filter(status="held").count() == 12
+    # Each birthday party's guests were born in its month.
+    for session in party.sessions.filter(status="held"):
+        month = timezone.localtime(session.starts_at).month
+        assert {c.resident.birth_date.month for c in session.checkins.select_related("resident")} == {month}
+    courses = Activity.objects.filter(kind=ActivityKind.COURSE, **in_liuxing)
+    assert {c.title for c in courses} == {"老年学堂·声乐班", "老年学堂·太极拳班", "老年学堂·书法班"}
+    # The demo resident waits for a place in the full 书法班.
+    assert Signup.objects.filter(user__username="demo-resident", status="waitlisted").exists()
+
+
+def test_the_sanguo_changba_is_booked_often_and_no_shows_were_released(demo):
+    from gongzhi.sites.models import Booking, BookingStatus
+
+    bookings = Booking.objects.filter(room__name="三郭唱吧")
+    assert bookings.filter(status=BookingStatus.CHECKED_IN).count() >= 20
+    assert bookings.filter(status=BookingStatus.RELEASED).exists()
+    assert bookings.filter(starts_at__gt=timezone.now()).exists()

@@ -34,7 +34,7 @@ CANTEENS, DAY_CARE_CENTRES = 3, 4                                   # 老年食�
 LIUXING_TEAMS, RED_PARTNERS = 152, 63                               # 152支志愿服务队, 60余个红色合伙人
 SERVICE_EVENTS = 128                                                # 各类服务活动128次 (held sessions)
 COURSES = [("声乐班", "TU", 9), ("太极拳班", "TH", 8), ("书法班", "FR", 9)]  # 老年学堂, weekly, 9:00
-COURSE_PLACES = 14
+COURSE_PLACES = 10
 COURSES_FROM = datetime.date(2026, 3, 2)
 BIRTHDAY_RULE = "FREQ=MONTHLY;BYMONTHDAY=11;BYHOUR=15;BYMINUTE=0"
 HOURS = {d: [("08:30", "12:00"), ("14:00", "21:00")] for d in range(7)}
@@ -321,7 +321,7 @@ class SitesDemo:
                 activities.sign_up(course, by=self.worker_of(resident), resident=resident,
                                    now=at(COURSES_FROM - datetime.timedelta(days=10), 10))
             for session in course.sessions.filter(ends_at__lt=now).order_by("starts_at"):
-                self._attend(session, enrolled, admin, 0.8)
+                self._attend(session, enrolled, admin, 0.6)
             self.courses.append(course)
         # The demo resident waits for a place in the 书法班 (full).
         resident = User.objects.filter(username="demo-resident").first()
