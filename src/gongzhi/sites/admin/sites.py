@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.admin import ScopedAdmin
+from gongzhi.core.admin import ScopedAdmin, holds
 from gongzhi.core.errors import DomainError
 
 from ..models import SITE_STAFF_ROLES, OpeningPeriod, Room, Site, Upgrade, staff_q
@@ -35,16 +35,26 @@ class OpeningPeriodFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(error.messages)
 
 
-class OpeningPeriodInline(admin.TabularInline):
+class StaffInline(admin.TabularInline):
+    """The site's staff edit its hours and rooms with the site (Django's own per-model
+    permissions are not used here: roles and scope decide, as in ScopedAdmin)."""
+
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return holds(request.user, SITE_STAFF_ROLES)
+
+    has_change_permission = has_add_permission = has_delete_permission = has_view_permission
+
+
+class OpeningPeriodInline(StaffInline):
     model = OpeningPeriod
     formset = OpeningPeriodFormSet
-    extra = 0
     fields = ["weekday", "opens", "closes"]
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(StaffInline):
     model = Room
-    extra = 0
     fields = ["name", "capacity", "bookable", "needs_approval", "checkin_grace_minutes", "max_booking_minutes", "facilities"]
 
 
