@@ -9,5 +9,5 @@ def _anyone(user):
 
 MENU = [
     # Residents find activities, book rooms and ask for home services; staff run the sites.
-    MenuEntry(_("Services"), "sites:home", 45, _anyone, "menu-services"),
+    MenuEntry(_("Sites and services"), "sites:home", 45, _anyone, "menu-services"),
 ]
