@@ -132,3 +132,18 @@ def test_the_personal_feed_lives_at_a_secret_address_that_can_be_reset(client, w
     client.post(reverse("sites:my_calendar"))
     client.logout()
     assert client.get(url).status_code == 404
+
+
+def test_the_list_shows_a_course_once_by_its_next_lesson(client, world):
+    from gongzhi.sites.models import ActivityKind
+    from gongzhi.sites.services import activities as rules
+
+    start = timezone.localdate() + datetime.timedelta(days=3)
+    course = rules.create_activity(unit=world.community, kind=ActivityKind.COURSE, title="书法班", by=world.secretary,
+                                   recurrence="FREQ=WEEKLY;BYDAY=FR;BYHOUR=9;BYMINUTE=0", starts_on=start,
+                                   ends_on=start + datetime.timedelta(days=60))
+    rules.generate(course, start + datetime.timedelta(days=60))
+    assert course.sessions.count() > 3
+    client.force_login(world.outsider)
+    page = client.get(reverse("sites:activities")).content.decode()
+    assert page.count("书法班") == 1

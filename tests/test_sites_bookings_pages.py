@@ -124,3 +124,20 @@ def test_another_zones_site_and_room_are_404(client, world, c):
                 reverse("sites:book", args=[c.room.pk])):
         assert client.get(url).status_code == 404
     assert "三郭" not in client.get(reverse("sites:sites")).content.decode()
+
+
+def test_the_site_list_puts_the_sites_of_ones_own_street_first(client, world):
+    from gongzhi.sites.models import SiteKind
+    from gongzhi.sites.services import sites as site_rules
+    from gongzhi.territory.models import Level
+    from gongzhi.people.models import Role
+    from gongzhi.territory.services import create_unit
+    from tests.conftest import make_user
+
+    other_street = create_unit(name="别的街道", level=Level.STREET, parent=world.district)
+    admin = make_user("district-admin-list", Role.DISTRICT_ADMIN, [world.district])
+    site_rules.create_site(unit=other_street, kind=SiteKind.SERVICE_CENTRE, name="甲·别处中心", by=admin)
+    site_rules.create_site(unit=world.community, kind=SiteKind.STATION, name="乙·家门口驿站", by=world.secretary)
+    client.force_login(world.outsider)
+    page = client.get(reverse("sites:sites")).content.decode()
+    assert page.index("乙·家门口驿站") < page.index("甲·别处中心")

@@ -13,7 +13,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -119,6 +119,10 @@ def activity_list(request):
         found = found.filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
     else:
         found = found.filter(ends_at__gte=now)
+        # One enrols in a course once: list its next lesson only, not every week of it.
+        earlier = Session.objects.filter(activity=OuterRef("activity"), status__in=[SessionStatus.SCHEDULED, SessionStatus.OPEN],
+                                         ends_at__gte=now, starts_at__lt=OuterRef("starts_at"))
+        found = found.exclude(Q(activity__kind=ActivityKind.COURSE) & Exists(earlier))
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     sites = Site.objects.visible_to(user).filter(active=True, activities__isnull=False).distinct().order_by("name")[:100]
     staff_list = None

@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from django.db.models import Case, Value, When
+
 from gongzhi.core.scoping import under_codes_q
+from gongzhi.territory.models import CODE_LENGTH, Level
 
 from ..models import ActivityStatus, Room, Session, SessionStatus, Site, SiteKind, Upgrade
 from ..services import bookings as booking_rules
@@ -38,8 +41,11 @@ def site_list(request):
     unit = request.GET.get("unit", "")[:18]
     if unit.isdigit():
         found = found.filter(under_codes_q("unit__code", [unit]))
-    # By place, not by age: a street's sites stay together (a district has a few hundred at most).
-    page = Paginator(found.order_by("unit__code", "kind", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # By place, not by age: a street's sites stay together (a district has a few hundred at most),
+    # and the sites of one's own street come first (a resident looks for the ones they can walk to).
+    streets = {code[:CODE_LENGTH[Level.STREET]] for code in user.scope_codes() if len(code) >= CODE_LENGTH[Level.STREET]}
+    found = found.annotate(far=Case(When(under_codes_q("unit__code", streets), then=Value(0)), default=Value(1)))
+    page = Paginator(found.order_by("far", "unit__code", "kind", "name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "sites/site_list.html", {
         "sites": page, "page": page, "kinds": KIND_FILTERS, "kind": kind, "unit": unit,
     })
