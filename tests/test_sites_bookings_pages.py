@@ -127,17 +127,19 @@ def test_another_zones_site_and_room_are_404(client, world, c):
 
 
 def test_the_site_list_puts_the_sites_of_ones_own_street_first(client, world):
+    from gongzhi.people.models import Role
     from gongzhi.sites.models import SiteKind
     from gongzhi.sites.services import sites as site_rules
     from gongzhi.territory.models import Level
-    from gongzhi.people.models import Role
     from gongzhi.territory.services import create_unit
     from tests.conftest import make_user
 
-    other_street = create_unit(name="别的街道", level=Level.STREET, parent=world.district)
+    # The resident lives in a street whose code sorts after the first street's.
+    home_street = create_unit(name="家的街道", level=Level.STREET, parent=world.district)
+    home = create_unit(name="家的社区", level=Level.COMMUNITY, parent=home_street)
     admin = make_user("district-admin-list", Role.DISTRICT_ADMIN, [world.district])
-    site_rules.create_site(unit=other_street, kind=SiteKind.SERVICE_CENTRE, name="甲·别处中心", by=admin)
-    site_rules.create_site(unit=world.community, kind=SiteKind.STATION, name="乙·家门口驿站", by=world.secretary)
-    client.force_login(world.outsider)
+    site_rules.create_site(unit=world.community, kind=SiteKind.SERVICE_CENTRE, name="甲·别处中心", by=admin)
+    site_rules.create_site(unit=home, kind=SiteKind.STATION, name="乙·家门口驿站", by=admin)
+    client.force_login(make_user("home-resident", Role.RESIDENT, [home]))
     page = client.get(reverse("sites:sites")).content.decode()
     assert page.index("乙·家门口驿站") < page.index("甲·别处中心")
