@@ -37,7 +37,7 @@ ROUTES = {
     "sites:session_checkin_record": on("activity_session", by_pk, methods=(POST,),
                                        body=lambda o: {"resident": getattr(o, "resident", 999999)}),
     "sites:session_screen": on("activity_session", by_pk, methods=(GET,)),
-    # Calendar apps cannot sign in: a site's feed of published activities is public (decision 53).
+    # Calendar apps cannot sign in: a site's feed of published activities is public (decision 54).
     "sites:site_calendar": on("activity_site", by_pk, methods=(GET,), scoped=False),
     "sites:my_calendar": page(),
     # A made-up secret finds nobody's feed, whoever asks.

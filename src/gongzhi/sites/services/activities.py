@@ -16,7 +16,7 @@ list, check-in at the door, person-times and iCalendar feeds.
 - ``open_checkin`` / ``check_in`` / ``close_session``: the door. A fresh 6-digit code (shown big
   and as a QR code whose link carries it in the URL fragment), rate-limited; or staff record a
   resident's check-in. Once per person per session; only with a place, except at activities
-  without a limit of places (capacity 0), which take walk-ins (decision 53).
+  without a limit of places (capacity 0), which take walk-ins (decision 54).
 - Person-times (人次) are the count of CheckIn rows, never typed (``person_times``).
 - ``site_calendar`` / ``person_calendar``: RFC 5545 text written here (no dependency).
 

@@ -414,7 +414,7 @@ def _ics(request, sessions, name):
 @require_GET
 def site_calendar(request, pk):
     """A site's published activities, for calendar apps (which cannot sign in): public on purpose,
-    with no personal data in it (decision 53)."""
+    with no personal data in it (decision 54)."""
     site = get_object_or_404(Site.objects.filter(active=True), pk=pk)
     return _ics(request, rules.site_sessions(site), site.name)
 
