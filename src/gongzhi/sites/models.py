@@ -170,7 +170,7 @@ class Room(models.Model):
     objects = SiteChildQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("room")
+        verbose_name = _("site room")
         verbose_name_plural = _("rooms")
         ordering = ["site_id", "name"]
 
@@ -232,7 +232,7 @@ class BookingQuerySet(ScopedQuerySet):
 
 
 class Booking(PersonMixin):
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("room"))
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("site room"))
     team = models.ForeignKey("Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="bookings",
                              verbose_name=_("for the team"))
     starts_at = models.DateTimeField(_("starts at"))
@@ -292,7 +292,7 @@ class Activity(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="activities",
                              verbose_name=_("site"))
     room = models.ForeignKey(Room, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities",
-                             verbose_name=_("room"))
+                             verbose_name=_("site room"))
     kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices, default=ActivityKind.ACTIVITY)
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
@@ -495,7 +495,7 @@ class RedPartner(models.Model):
     services = models.CharField(_("services offered"), max_length=300, blank=True)
     contact_name = models.CharField(_("contact"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    joined_on = models.DateField(_("joined on"))
+    joined_on = models.DateField(_("joined the service on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     objects = ZoneQuerySet.as_manager()
@@ -569,7 +569,7 @@ class Volunteer(models.Model):
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     available = models.BooleanField(_("available for home services"), default=True)
-    joined_on = models.DateField(_("joined on"), default=timezone.localdate)
+    joined_on = models.DateField(_("joined the service on"), default=timezone.localdate)
 
     objects = VolunteerQuerySet.as_manager()
 
