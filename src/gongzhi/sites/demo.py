@@ -48,7 +48,8 @@ ONE_OFF = [(ActivityKind.CLINIC, "义医义诊进社区"), (ActivityKind.ACTIVIT
            (ActivityKind.ACTIVITY, "便民理发"), (ActivityKind.ACTIVITY, "家电义务维修"), (ActivityKind.ACTIVITY, "反诈知识讲座"),
            (ActivityKind.ACTIVITY, "邻里文艺汇演"), (ActivityKind.ACTIVITY, "垃圾分类宣传"), (ActivityKind.CLINIC, "中医义诊"),
            (ActivityKind.ACTIVITY, "法律咨询服务日"), (ActivityKind.ACTIVITY, "消防安全演练"), (ActivityKind.ACTIVITY, "亲子读书会")]
-SHIFTS = 420
+SHIFTS = 240
+CARE_DAYS = 6  # canteen meals and day-care days of the last week
 SHIFT_TITLES = ["助老上门服务", "环境整治", "文明劝导", "政策宣传", "义诊保障", "集体生日会服务", "便民维修", "治安巡逻"]
 PROJECTS = [("楼道照明改造", "为老旧楼道更换声控灯，解决夜间出行不便。", 8000),
             ("小区休闲座椅", "在小区广场增设休闲座椅，方便老人休息。", 5000),
@@ -121,12 +122,13 @@ class SitesDemo:
         return self.staff.get((Role.GRID_WORKER, grid.pk)) or self.secretary(Unit.objects.get(pk=grid.parent_id))
 
     def residents_of(self, unit, *, born_before=None, born_after=None):
-        rows = Resident.objects.filter(household__building__estate__grid__code__startswith=unit.code)
-        if born_before:
-            rows = rows.filter(birth_date__lt=born_before)
-        if born_after:
-            rows = rows.filter(birth_date__gte=born_after)
-        return list(rows.select_related("household__building__estate__grid").order_by("pk"))
+        """The unit's residents (loaded once per unit, with the path to their grid)."""
+        cache = self.__dict__.setdefault("_residents", {})
+        if unit.code not in cache:
+            cache[unit.code] = list(Resident.objects.filter(household__building__estate__grid__code__startswith=unit.code)
+                                    .select_related("household__building__estate__grid").order_by("pk"))
+        return [r for r in cache[unit.code] if (born_before is None or r.birth_date < born_before)
+                and (born_after is None or r.birth_date >= born_after)]
 
     def years_ago(self, years):
         return self.today.replace(year=self.today.year - years)
@@ -340,7 +342,7 @@ class SitesDemo:
                 description=f"{community.name}{title}", now=at(day - datetime.timedelta(days=14), 9))
             session = activities.add_session(activity, starts_at=at(day, 9), by=by,
                                              ends_at=at(day, 11, 30))
-            people = rng.sample(self.residents_of(community, born_before=self.years_ago(18)), 12)
+            people = rng.sample(self.residents_of(community, born_before=self.years_ago(18)), 8)
             for resident in people:
                 activities.sign_up(activity, session=session, by=self.worker_of(resident), resident=resident,
                                    now=at(day - datetime.timedelta(days=3), 10))
@@ -466,8 +468,8 @@ class SitesDemo:
             care.mark_done(request, by=worker, note="已上门服务，老人满意。", minutes=rng.choice([30, 45, 60, 90]),
                            now=day + datetime.timedelta(days=1))
             care.confirm_service(request, by=worker, now=day + datetime.timedelta(days=1, hours=2))
-        # Canteen meals and day-care days of the last ten days.
-        for days_ago in range(10, 0, -1):
+        # Canteen meals and day-care days of the last days (CARE_DAYS).
+        for days_ago in range(CARE_DAYS, 0, -1):
             day = today - datetime.timedelta(days=days_ago)
             for canteen in self.canteens:
                 diners = [e.resident for e in self.elders if e.resident.household.building.estate.grid.parent_id == canteen.unit_id]
