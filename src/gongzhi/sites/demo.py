@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from gongzhi.core.models import OutboxMessage
+from gongzhi.deliberation.services.party_life import add_months
 from gongzhi.party.models import DualReport, Employment
 from gongzhi.people.models import Role, RoleAssignment, User
 from gongzhi.territory.models import AccountRelation, Building, Estate, Resident, ResidentLink, Unit
@@ -288,7 +289,8 @@ class SitesDemo:
         held = 0
         # 柳行街道's collective birthday party on the 11th of every month, a year back.
         elders = self.residents_of(liuxing, born_before=self.years_ago(60))
-        start = (today - datetime.timedelta(days=365)).replace(day=1)
+        # Twelve parties held: from this month's when the 11th has passed, else from last month's.
+        start = add_months(today, -11 if today.day > 11 else -12)
         party = activities.create_activity(
             unit=liuxing, kind=ActivityKind.BIRTHDAY, title="集体生日会", by=admin, site=self.street_centre[liuxing.pk],
             description="每月11日为当月过生日的老人举办集体生日会：长寿面、生日蛋糕、文艺节目。", capacity=40,
