@@ -528,8 +528,10 @@ def check_in(session, *, by, code=None, resident=None, now=None):
             raise DomainError(_("Check-in is open only while the session is on."), code="checkin_closed")
         if now >= session.ends_at:
             raise DomainError(_("This session has ended: its code no longer works."), code="checkin_closed")
+        # Compared as bytes: compare_digest refuses a str with non-ASCII characters (a code typed
+        # in full-width or Chinese digits), which would otherwise be a 500 instead of a wrong code.
         if method == CheckInMethod.CODE and (not session.checkin_code or not secrets.compare_digest(
-                str(code).strip(), session.checkin_code)):
+                str(code).strip().encode(), session.checkin_code.encode())):
             raise DomainError(_("This is not the code shown at the door."), code="checkin_code", field="code")
         if activity.capacity and not _has_place(activity, session, person):
             raise DomainError(_("Only people with a place can check in to this activity."), code="no_place")

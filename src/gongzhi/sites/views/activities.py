@@ -52,7 +52,10 @@ def _session_for(request, pk):
 
 
 def _local_datetime(value, field="starts_at"):
-    parsed = parse_datetime((value or "").strip()[:30]) if value else None
+    try:
+        parsed = parse_datetime((value or "").strip()[:30]) if value else None
+    except ValueError:  # well formed but no such moment (30 February): the same message as nonsense
+        parsed = None
     if parsed is None:
         raise DomainError(_("Give the date and time the session starts."), code="invalid", field=field)
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
