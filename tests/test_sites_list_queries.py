@@ -1,0 +1,73 @@
+"""The sites list pages and back-office lists run as many queries for many rows as for few (no N+1)."""
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from gongzhi.sites.models import MicroProject, Shift, Team, Volunteer
+from gongzhi.sites.services import care
+from tests import sites_activity_helpers as h
+
+serial = itertools.count(1)
+
+
+def _activity(w):
+    h.one_off(w)
+
+
+def _elder(w):
+    r = h.resident(w, account=False)
+    care.register_elder(r, tags=["living_alone"], by=w.worker_a, emergency_contact="张小明", emergency_phone="13900001111")
+
+
+def _home_service(w):
+    r = h.resident(w, account=False)
+    elder = care.register_elder(r, tags=[], by=w.worker_a)
+    care.request_home_service(elder=elder, kind="errand", by=w.worker_a)
+
+
+def _volunteer(w):
+    Volunteer.objects.create(kind="resident", unit=w.grid_a, name=f"志愿者{next(serial)}")
+
+
+def _team(w):
+    Team.objects.create(unit=w.grid_a, name=f"队{next(serial)}", leader=w.worker_a)
+
+
+def _shift(w):
+    start = timezone.now() + datetime.timedelta(days=2)
+    Shift.objects.create(unit=w.grid_a, title="巡逻", starts_at=start, ends_at=start + datetime.timedelta(hours=2),
+                         team=Team.objects.create(unit=w.grid_a, name=f"队{next(serial)}"), organizer=w.worker_a)
+
+
+def _project(w):
+    MicroProject.objects.create(unit=w.grid_a, title=f"微幸福{next(serial)}", plan="x", status="approved",
+                                created_by=w.worker_a)
+
+
+PAGES = [("sites:activities", _activity), ("sites:elders", _elder), ("sites:home_services", _home_service),
+         ("sites:volunteers", _volunteer), ("sites:teams", _team), ("sites:shifts", _shift), ("sites:projects", _project)]
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as seen:
+        answer = client.get(url)
+    assert answer.status_code == 200
+    return len(seen)
+
+
+@pytest.mark.parametrize("name,make", PAGES, ids=[p[0] for p in PAGES])
+def test_a_list_page_runs_the_same_queries_for_six_rows_as_for_two(client, world, name, make):
+    client.force_login(world.worker_a)
+    for _ in range(2):
+        make(world)
+    url = reverse(name)
+    _count(client, url)
+    few = _count(client, url)
+    for _ in range(4):
+        make(world)
+    assert _count(client, url) == few
