@@ -71,3 +71,28 @@ def test_a_list_page_runs_the_same_queries_for_six_rows_as_for_two(client, world
     for _ in range(4):
         make(world)
     assert _count(client, url) == few
+
+
+API_LISTS = [("/volunteers", _volunteer), ("/teams", _team), ("/shifts", _shift), ("/projects", _project),
+             ("/activities", _activity)]
+
+
+@pytest.mark.parametrize("url,make", API_LISTS, ids=[a[0] for a in API_LISTS])
+def test_an_api_list_runs_the_same_queries_for_six_rows_as_for_two(client, world, url, make):
+    from gongzhi.api.services import create_token
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {create_token(world.worker_a, name='t')[1]}"}
+    for _ in range(2):
+        make(world)
+
+    def count():
+        with CaptureQueriesContext(connection) as seen:
+            answer = client.get("/api/v1/services" + url, **headers)
+        assert answer.status_code == 200 and answer.json()["items"]
+        return len(seen)
+
+    count()
+    few = count()
+    for _ in range(4):
+        make(world)
+    assert count() == few
