@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.sites.models import MicroProject, Shift, Team, Volunteer
+from gongzhi.sites.services import activities as svc
 from gongzhi.sites.services import care
 from tests import sites_activity_helpers as h
 
@@ -95,4 +96,24 @@ def test_an_api_list_runs_the_same_queries_for_six_rows_as_for_two(client, world
     few = count()
     for _ in range(4):
         make(world)
+    assert count() == few
+
+
+def test_an_activity_in_the_api_counts_its_sessions_check_ins_in_one_query(client, world):
+    from gongzhi.api.services import create_token
+
+    activity = h.course(world, capacity=0, sessions=2)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {create_token(world.worker_a, name='t')[1]}"}
+    url = f"/api/v1/services/activities/{activity.pk}"
+
+    def count():
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url, **headers).status_code == 200
+        return len(seen)
+
+    count()
+    few = count()
+    start = activity.sessions.order_by("-starts_at").first().starts_at
+    for week in range(1, 5):
+        svc.add_session(activity, starts_at=start + datetime.timedelta(weeks=week), by=world.worker_a)
     assert count() == few
