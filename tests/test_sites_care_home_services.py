@@ -179,3 +179,27 @@ def test_the_grid_worker_gets_a_notice_when_a_relative_asks(world, elder, django
     notice = Notice.objects.get(user=world.worker_a)
     assert notice.event == "sites.home_service_requested" and notice.target == request
     assert not Notice.objects.filter(user=son).exists()
+
+
+@needs_svol
+def test_the_grid_worker_marking_a_teams_service_done_is_not_credited_with_it(world, elder):
+    # A grid worker who is also a volunteer (and no member of the team) must not get the team's
+    # service on their own record by marking it done; they name the member who went first.
+    Volunteer.objects.create(kind=VolunteerKind.RESIDENT, name="网格员志愿者", unit=world.grid_a, user=world.worker_a)
+    team = Team.objects.create(unit=world.grid_a, name="助老服务队", leader=make_user("leader"))
+    request = care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a)
+    care.match(request, by=world.worker_a, team=team)
+    with pytest.raises(DomainError):
+        care.mark_done(request, by=world.worker_a, note="买药", minutes=40)
+    assert not ServiceRecord.objects.exists()
+
+
+@needs_svol
+def test_the_team_leader_marking_the_teams_service_done_is_the_one_who_went(world, elder):
+    leader = make_user("leader")
+    mine = Volunteer.objects.create(kind=VolunteerKind.RESIDENT, name="队长", unit=world.grid_a, user=leader)
+    team = Team.objects.create(unit=world.grid_a, name="助老服务队", leader=leader)
+    request = care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a)
+    care.match(request, by=world.worker_a, team=team)
+    care.mark_done(request, by=leader, note="买药", minutes=40)
+    assert ServiceRecord.objects.get().volunteer == mine

@@ -439,7 +439,11 @@ def mark_done(request, *, by, note, minutes, now=None):
             raise DomainError(_("Only a matched request can be marked done."), code="status")
         volunteer = request.volunteer
         if volunteer is None:
-            volunteer = Volunteer.objects.filter(user=by).first()
+            # Matched to a team with no member named: only the team's leader is taken to be the
+            # one who went. Care staff (who may mark it done for a volunteer without an account)
+            # would otherwise put the team's service, and its hours, on their own volunteer row.
+            leader = request.team_id is not None and request.team.leader_id == by.pk
+            volunteer = Volunteer.objects.filter(user=by).first() if leader else None
             if volunteer is None:
                 raise DomainError(_("Name the volunteer who went before marking it done."), code="volunteer")
             request.volunteer = volunteer
