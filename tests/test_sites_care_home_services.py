@@ -115,6 +115,20 @@ def test_the_team_leader_names_a_member_of_their_team_only(world, elder):
     assert (request.volunteer, request.team) == (member, team)
 
 
+def test_the_team_leader_cannot_name_someone_who_has_left_the_team(world, elder):
+    import datetime
+
+    leader = make_user("leader")
+    team = Team.objects.create(unit=world.community, name="助老队", leader=leader)
+    former = volunteer(world, "former", 35.0, 116.0)
+    TeamMembership.objects.create(team=team, volunteer=former, since=datetime.date(2025, 1, 1),
+                                  until=datetime.date(2025, 6, 30))
+    request = care.match(care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a),
+                         by=world.worker_a, team=team)
+    with pytest.raises(DomainError):
+        care.match(request, by=leader, volunteer=former)
+
+
 def test_only_the_matched_volunteer_or_the_grid_worker_for_them_marks_it_done(world, elder):
     near, other = volunteer(world, "near", 35.0, 116.0), volunteer(world, "other", 35.0, 116.0)
     request = care.match(care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a),

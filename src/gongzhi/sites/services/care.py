@@ -383,7 +383,8 @@ def match(request, *, by, volunteer=None, team=None, reason=None, now=None):
         if volunteer is not None:
             if not volunteer.available or not volunteer.unit.code.startswith(zone):
                 raise DomainError(_("This volunteer is not available here."), code="volunteer", field="volunteer")
-            if not staff and not volunteer.memberships.filter(team_id=request.team_id).exists():
+            # A current member: someone who has left the team (``until`` set) is no longer the leader's to send.
+            if not staff and not volunteer.memberships.filter(team_id=request.team_id, until__isnull=True).exists():
                 raise DomainError(_("Choose a volunteer of your team."), code="volunteer", field="volunteer")
         else:
             if not staff:

@@ -228,7 +228,8 @@ def home_service(request, pk):
     staff = rules.serves(request.user, found.elder.resident)
     team_members = ()
     if may_match and not staff and found.team_id:
-        team_members = Volunteer.objects.filter(memberships__team_id=found.team_id, available=True).order_by("name")
+        team_members = Volunteer.objects.filter(memberships__team_id=found.team_id, memberships__until__isnull=True,
+                                                available=True).order_by("name")
     return render(request, "sites/care_home_service.html", {
         "service": found, "is_staff": staff,
         "suggestions": [(f"{'volunteer' if isinstance(h, Volunteer) else 'team'}:{h.pk}", h, d, r)
