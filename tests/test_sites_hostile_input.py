@@ -79,3 +79,9 @@ def test_a_nul_in_the_unit_of_a_proposed_project_is_a_form_error(client, world):
     answer = client.post(reverse("sites:project_new"), {"unit": "37\x00", "title": "微幸福", "plan": "x"})
     assert answer.status_code in (200, 400)
     assert not MicroProject.objects.exists()
+
+
+def test_the_last_day_of_year_9999_in_the_activity_list_is_a_message_not_a_500(client, world):
+    client.force_login(world.worker_a)
+    answer = client.get(reverse("sites:activities"), {"day": "9999-12-31"})
+    assert answer.status_code == 200

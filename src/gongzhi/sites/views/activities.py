@@ -107,6 +107,10 @@ def activity_list(request):
     site_pk = _pk(request.GET.get("site"))
     try:
         day = _date(request.GET.get("day"), "day")
+        # Sessions lie within the services' horizon; a day beyond it (9999-12-31, whose next day
+        # overflows) lists nothing anyway: the same message as a date that is no date.
+        if day and abs(day - timezone.localdate()).days > rules.SESSION_HORIZON_DAYS:
+            raise DomainError(_("Give a date as YYYY-MM-DD."), code="invalid", field="day")
     except DomainError as error:
         messages.error(request, error.text)
         day = None
