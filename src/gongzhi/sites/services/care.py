@@ -19,6 +19,7 @@ linking accounts to residents.
 - ``link_account``: care staff record that an account is the resident's own, a relative's or a
   carer's (territory.ResidentLink); every on-behalf rule of the app reads these links.
 """
+import datetime
 import math
 
 from django.db import IntegrityError, transaction
@@ -62,6 +63,9 @@ SKILL_WORDS = {
     HomeServiceKind.COMPANY: ("陪伴", "聊天", "心理", "company"),
 }
 OPEN_STATES = (HomeServiceStatus.REQUESTED, HomeServiceStatus.MATCHED)
+# A meal or a day-care day may be entered late (the tablet was down), not decades late (a typo
+# that would count in the figures).
+CHECKIN_LATE_DAYS = 31
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -526,6 +530,9 @@ def care_check_in(site, resident, *, kind, by, on=None, meal="", now=None):
         meal = ""
     if on > timezone.localdate(now):
         raise DomainError(_("A check-in cannot be in the future."), code="on", field="on")
+    if on < timezone.localdate(now) - datetime.timedelta(days=CHECKIN_LATE_DAYS):
+        raise DomainError(_("A check-in is entered at most %(days)d days late."), code="on", field="on",
+                          params={"days": CHECKIN_LATE_DAYS})
     # A resident of the site's district (canteens serve the residents of their zone).
     if not resident_grid_code(resident).startswith(_zone(site.unit.code)):
         raise NotFound(_("No such resident."))
