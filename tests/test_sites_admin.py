@@ -47,3 +47,23 @@ def test_a_grid_worker_does_not_list_or_edit_the_communitys_site(client, world):
     assert client.get(f"/admin/sites/site/{c.site.pk}/change/").status_code == 404
     client.force_login(world.secretary)
     assert "三郭社区党群服务中心" in client.get("/admin/sites/site/").content.decode()
+
+
+@pytest.mark.parametrize("lat,lng", [("1000", "116.0"), ("35.0", "-500")])
+def test_a_map_point_off_the_globe_is_refused_in_the_back_office(client, world, lat, lng):
+    # The pages and the API refuse it (services.sites); the back office, where sites are edited, too.
+    client.force_login(world.secretary)
+    answer = client.post("/admin/sites/site/add/", {**site_form(world, []), "lat": lat, "lng": lng})
+    assert answer.status_code == 200 and not Site.objects.exists()
+
+
+def test_a_volunteers_map_point_off_the_globe_is_refused_in_the_back_office(client, world):
+    from gongzhi.sites.models import Volunteer
+
+    volunteer = Volunteer.objects.create(kind="resident", unit=world.grid_a, name="志愿者甲")
+    client.force_login(world.secretary)
+    answer = client.post(f"/admin/sites/volunteer/{volunteer.pk}/change/", {
+        "skills": "", "lat": "91", "lng": "116", "available": "on"})
+    assert answer.status_code == 200
+    volunteer.refresh_from_db()
+    assert volunteer.lat is None

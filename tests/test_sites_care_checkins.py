@@ -53,3 +53,15 @@ def test_no_check_in_for_a_day_still_to_come(world, canteen):
     with pytest.raises(DomainError):
         care.care_check_in(canteen, world.resident_a, kind=CareCheckInKind.MEAL, meal="lunch", by=world.secretary,
                            on=timezone.localdate() + datetime.timedelta(days=1))
+
+
+def test_no_check_in_for_a_day_long_past(world, canteen):
+    # Entered late, a meal is a few days old at most; a date decades back is a typo that would
+    # count in the canteen's figures.
+    long_ago = timezone.localdate() - datetime.timedelta(days=care.CHECKIN_LATE_DAYS + 1)
+    with pytest.raises(DomainError):
+        care.care_check_in(canteen, world.resident_a, kind=CareCheckInKind.MEAL, meal="lunch", by=world.secretary,
+                           on=long_ago)
+    care.care_check_in(canteen, world.resident_a, kind=CareCheckInKind.MEAL, meal="lunch", by=world.secretary,
+                       on=long_ago + datetime.timedelta(days=1))
+    assert CareCheckIn.objects.count() == 1

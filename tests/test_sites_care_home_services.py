@@ -115,6 +115,20 @@ def test_the_team_leader_names_a_member_of_their_team_only(world, elder):
     assert (request.volunteer, request.team) == (member, team)
 
 
+def test_the_team_leader_cannot_name_someone_who_has_left_the_team(world, elder):
+    import datetime
+
+    leader = make_user("leader")
+    team = Team.objects.create(unit=world.community, name="助老队", leader=leader)
+    former = volunteer(world, "former", 35.0, 116.0)
+    TeamMembership.objects.create(team=team, volunteer=former, since=datetime.date(2025, 1, 1),
+                                  until=datetime.date(2025, 6, 30))
+    request = care.match(care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a),
+                         by=world.worker_a, team=team)
+    with pytest.raises(DomainError):
+        care.match(request, by=leader, volunteer=former)
+
+
 def test_only_the_matched_volunteer_or_the_grid_worker_for_them_marks_it_done(world, elder):
     near, other = volunteer(world, "near", 35.0, 116.0), volunteer(world, "other", 35.0, 116.0)
     request = care.match(care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a),
@@ -179,3 +193,27 @@ def test_the_grid_worker_gets_a_notice_when_a_relative_asks(world, elder, django
     notice = Notice.objects.get(user=world.worker_a)
     assert notice.event == "sites.home_service_requested" and notice.target == request
     assert not Notice.objects.filter(user=son).exists()
+
+
+@needs_svol
+def test_the_grid_worker_marking_a_teams_service_done_is_not_credited_with_it(world, elder):
+    # A grid worker who is also a volunteer (and no member of the team) must not get the team's
+    # service on their own record by marking it done; they name the member who went first.
+    Volunteer.objects.create(kind=VolunteerKind.RESIDENT, name="网格员志愿者", unit=world.grid_a, user=world.worker_a)
+    team = Team.objects.create(unit=world.grid_a, name="助老服务队", leader=make_user("leader"))
+    request = care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a)
+    care.match(request, by=world.worker_a, team=team)
+    with pytest.raises(DomainError):
+        care.mark_done(request, by=world.worker_a, note="买药", minutes=40)
+    assert not ServiceRecord.objects.exists()
+
+
+@needs_svol
+def test_the_team_leader_marking_the_teams_service_done_is_the_one_who_went(world, elder):
+    leader = make_user("leader")
+    mine = Volunteer.objects.create(kind=VolunteerKind.RESIDENT, name="队长", unit=world.grid_a, user=leader)
+    team = Team.objects.create(unit=world.grid_a, name="助老服务队", leader=leader)
+    request = care.request_home_service(elder=elder, kind=HomeServiceKind.ERRAND, by=world.worker_a)
+    care.match(request, by=world.worker_a, team=team)
+    care.mark_done(request, by=leader, note="买药", minutes=40)
+    assert ServiceRecord.objects.get().volunteer == mine

@@ -96,6 +96,15 @@ def test_a_team_answers_with_its_confirmed_minutes_by_month(api, vw):
     assert team["confirmed_minutes_this_year"] == 60 and team["months"][0]["minutes"] == 60
 
 
+def test_the_lists_answer_the_same_minutes_teams_and_places_as_each_ones_page(api, vw):
+    # The lists compute these for a whole page at once (no query per row): the same numbers.
+    from gongzhi.sites.services import volunteers as rules
+    rules.confirm(vw.record, by=vw.secretary, actual_minutes=60)
+    for path, pk in (("/volunteers", vw.volunteer.pk), ("/teams", vw.team.pk), ("/shifts", vw.shift.pk)):
+        listed = next(i for i in api.get(path, vw.secretary).json()["items"] if i["id"] == pk)
+        assert listed == api.get(f"{path}/{pk}", vw.secretary).json(), path
+
+
 def test_the_party_member_api_counts_this_years_confirmed_service(client, world):
     import datetime
 

@@ -36,6 +36,11 @@ CARE_ROLES = LEDGER_ROLES
 
 RESIDENT_GRID = "household__building__estate__grid__code"
 
+# A map point on the globe: the services check it (services.sites), and the back office's forms,
+# where sites and volunteers' points are edited, read these validators.
+LATITUDE = [MinValueValidator(-90), MaxValueValidator(90)]
+LONGITUDE = [MinValueValidator(-180), MaxValueValidator(180)]
+
 
 def zone_q(field, user):
     """``field`` (a unit code) lies in a district or park where this user holds any role:
@@ -103,8 +108,8 @@ class Site(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=SiteKind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    lat = models.FloatField(_("latitude"), null=True, blank=True)
-    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True, validators=LATITUDE)
+    lng = models.FloatField(_("longitude"), null=True, blank=True, validators=LONGITUDE)
     phone = models.CharField(_("phone"), max_length=20, blank=True)  # the site's desk, not a person's
     description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
     facilities = models.CharField(_("facilities"), max_length=300, blank=True)
@@ -566,8 +571,8 @@ class Volunteer(models.Model):
     teams = models.ManyToManyField(Team, through="TeamMembership", related_name="volunteers", blank=True)
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     # Where they start from, for "nearest available first" (a building's point, usually).
-    lat = models.FloatField(_("latitude"), null=True, blank=True)
-    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True, validators=LATITUDE)
+    lng = models.FloatField(_("longitude"), null=True, blank=True, validators=LONGITUDE)
     available = models.BooleanField(_("available for home services"), default=True)
     joined_on = models.DateField(_("joined the service on"), default=timezone.localdate)
 

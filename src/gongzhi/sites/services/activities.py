@@ -52,6 +52,10 @@ CHECKIN_TRIES = "10/minute"
 FEED_PAST_DAYS = 31
 FEED_FUTURE_DAYS = 120
 FEED_LIMIT = 500
+# A session added by hand lies within this many days of today and lasts at most a day: a typo
+# (year 9999, a lesson of three years) is refused, not stored or carried to an overflow.
+SESSION_HORIZON_DAYS = 5 * 366
+SESSION_LONGEST = datetime.timedelta(days=1)
 
 NOTICES = {
     "sites.signup_promoted": _("A place freed up: you now have a place at “%(title)s” (%(when)s)."),
@@ -196,10 +200,15 @@ def add_session(activity, *, starts_at, by, ends_at=None):
     """One session by hand (a one-off activity's date, an extra lesson)."""
     _require_runner(by, activity)
     starts_at = _aware(starts_at)
+    if abs(starts_at - timezone.now()) > datetime.timedelta(days=SESSION_HORIZON_DAYS):
+        raise DomainError(_("A session starts within %(years)d years of today."), code="invalid", field="starts_at",
+                          params={"years": SESSION_HORIZON_DAYS // 366})
     ends_at = _aware(ends_at, "ends_at") if ends_at is not None else starts_at + datetime.timedelta(
         minutes=activity.duration_minutes)
     if ends_at <= starts_at:
         raise DomainError(_("A session must end after it starts."), code="invalid", field="ends_at")
+    if ends_at - starts_at > SESSION_LONGEST:
+        raise DomainError(_("A session lasts at most a day."), code="invalid", field="ends_at")
     if activity.status == ActivityStatus.CANCELLED:
         raise DomainError(_("This activity is cancelled."), code="activity_state")
     return Session.objects.create(activity=activity, starts_at=starts_at, ends_at=ends_at)
@@ -528,8 +537,10 @@ def check_in(session, *, by, code=None, resident=None, now=None):
             raise DomainError(_("Check-in is open only while the session is on."), code="checkin_closed")
         if now >= session.ends_at:
             raise DomainError(_("This session has ended: its code no longer works."), code="checkin_closed")
+        # Compared as bytes: compare_digest refuses a str with non-ASCII characters (a code typed
+        # in full-width or Chinese digits), which would otherwise be a 500 instead of a wrong code.
         if method == CheckInMethod.CODE and (not session.checkin_code or not secrets.compare_digest(
-                str(code).strip(), session.checkin_code)):
+                str(code).strip().encode(), session.checkin_code.encode())):
             raise DomainError(_("This is not the code shown at the door."), code="checkin_code", field="code")
         if activity.capacity and not _has_place(activity, session, person):
             raise DomainError(_("Only people with a place can check in to this activity."), code="no_place")

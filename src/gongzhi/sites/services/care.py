@@ -19,6 +19,7 @@ linking accounts to residents.
 - ``link_account``: care staff record that an account is the resident's own, a relative's or a
   carer's (territory.ResidentLink); every on-behalf rule of the app reads these links.
 """
+import datetime
 import math
 
 from django.db import IntegrityError, transaction
@@ -62,6 +63,9 @@ SKILL_WORDS = {
     HomeServiceKind.COMPANY: ("陪伴", "聊天", "心理", "company"),
 }
 OPEN_STATES = (HomeServiceStatus.REQUESTED, HomeServiceStatus.MATCHED)
+# A meal or a day-care day may be entered late (the tablet was down), not decades late (a typo
+# that would count in the figures).
+CHECKIN_LATE_DAYS = 31
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -383,7 +387,8 @@ def match(request, *, by, volunteer=None, team=None, reason=None, now=None):
         if volunteer is not None:
             if not volunteer.available or not volunteer.unit.code.startswith(zone):
                 raise DomainError(_("This volunteer is not available here."), code="volunteer", field="volunteer")
-            if not staff and not volunteer.memberships.filter(team_id=request.team_id).exists():
+            # A current member: someone who has left the team (``until`` set) is no longer the leader's to send.
+            if not staff and not volunteer.memberships.filter(team_id=request.team_id, until__isnull=True).exists():
                 raise DomainError(_("Choose a volunteer of your team."), code="volunteer", field="volunteer")
         else:
             if not staff:
@@ -439,7 +444,11 @@ def mark_done(request, *, by, note, minutes, now=None):
             raise DomainError(_("Only a matched request can be marked done."), code="status")
         volunteer = request.volunteer
         if volunteer is None:
-            volunteer = Volunteer.objects.filter(user=by).first()
+            # Matched to a team with no member named: only the team's leader is taken to be the
+            # one who went. Care staff (who may mark it done for a volunteer without an account)
+            # would otherwise put the team's service, and its hours, on their own volunteer row.
+            leader = request.team_id is not None and request.team.leader_id == by.pk
+            volunteer = Volunteer.objects.filter(user=by).first() if leader else None
             if volunteer is None:
                 raise DomainError(_("Name the volunteer who went before marking it done."), code="volunteer")
             request.volunteer = volunteer
@@ -521,6 +530,9 @@ def care_check_in(site, resident, *, kind, by, on=None, meal="", now=None):
         meal = ""
     if on > timezone.localdate(now):
         raise DomainError(_("A check-in cannot be in the future."), code="on", field="on")
+    if on < timezone.localdate(now) - datetime.timedelta(days=CHECKIN_LATE_DAYS):
+        raise DomainError(_("A check-in is entered at most %(days)d days late."), code="on", field="on",
+                          params={"days": CHECKIN_LATE_DAYS})
     # A resident of the site's district (canteens serve the residents of their zone).
     if not resident_grid_code(resident).startswith(_zone(site.unit.code)):
         raise NotFound(_("No such resident."))

@@ -42,6 +42,8 @@ NOTICES = {
 # Records that hold a place on their shift.
 LIVE_STATUSES = (RecordStatus.SCHEDULED, RecordStatus.REPORTED, RecordStatus.CONFIRMED)
 MAX_MINUTES = 24 * 60
+# The most volunteers one shift asks for.
+MAX_PLACES = 1000
 
 
 # --- who may do what ------------------------------------------------------------------------
@@ -241,6 +243,9 @@ def create_shift(*, unit, title, starts_at, ends_at, by, team=None, session=None
         raise DomainError(_("A shift lasts at most a day."), code="ends_at", field="ends_at")
     if places is None or int(places) < 1:
         raise DomainError(_("A shift needs at least one volunteer."), code="places", field="places")
+    if int(places) > MAX_PLACES:  # a typo, and beyond what the column holds on PostgreSQL (a 500)
+        raise DomainError(_("A shift needs at most %(n)d volunteers."), code="places", field="places",
+                          params={"n": MAX_PLACES})
     if team is not None and not _same_zone(team.unit, unit):
         raise DomainError(_("A team of another district."), code="team", field="team")
     if session is not None and not _same_zone(session.activity.unit, unit):

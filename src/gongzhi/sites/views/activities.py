@@ -52,7 +52,10 @@ def _session_for(request, pk):
 
 
 def _local_datetime(value, field="starts_at"):
-    parsed = parse_datetime((value or "").strip()[:30]) if value else None
+    try:
+        parsed = parse_datetime((value or "").strip()[:30]) if value else None
+    except ValueError:  # well formed but no such moment (30 February): the same message as nonsense
+        parsed = None
     if parsed is None:
         raise DomainError(_("Give the date and time the session starts."), code="invalid", field=field)
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
@@ -104,6 +107,10 @@ def activity_list(request):
     site_pk = _pk(request.GET.get("site"))
     try:
         day = _date(request.GET.get("day"), "day")
+        # Sessions lie within the services' horizon; a day beyond it (9999-12-31, whose next day
+        # overflows) lists nothing anyway: the same message as a date that is no date.
+        if day and abs(day - timezone.localdate()).days > rules.SESSION_HORIZON_DAYS:
+            raise DomainError(_("Give a date as YYYY-MM-DD."), code="invalid", field="day")
     except DomainError as error:
         messages.error(request, error.text)
         day = None

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.core.errors import DomainError
 from gongzhi.core.scoping import under_codes_q
-from gongzhi.core.text import query_text
+from gongzhi.core.text import query_text, refuse_unstorable
 from gongzhi.people.models import User
 from gongzhi.territory.models import CODE_LENGTH, AccountRelation, Level, Resident, ResidentLink
 
@@ -228,7 +228,8 @@ def home_service(request, pk):
     staff = rules.serves(request.user, found.elder.resident)
     team_members = ()
     if may_match and not staff and found.team_id:
-        team_members = Volunteer.objects.filter(memberships__team_id=found.team_id, available=True).order_by("name")
+        team_members = Volunteer.objects.filter(memberships__team_id=found.team_id, memberships__until__isnull=True,
+                                                available=True).order_by("name")
     return render(request, "sites/care_home_service.html", {
         "service": found, "is_staff": staff,
         "suggestions": [(f"{'volunteer' if isinstance(h, Volunteer) else 'team'}:{h.pk}", h, d, r)
@@ -347,7 +348,10 @@ def resident_links(request, pk):
                 rules.unlink_account(link, by=request.user)
                 messages.success(request, _("Link removed."))
             else:
-                account = User.objects.filter(username=request.POST.get("username", "")[:150], is_active=True).first()
+                # A NUL byte would reach PostgreSQL (which refuses it: a 500); it is a clear form error.
+                username = refuse_unstorable(request.POST.get("username", "")[:150], field="username",
+                                             label=_("account"))
+                account = User.objects.filter(username=username, is_active=True).first()
                 if account is None:
                     raise DomainError(_("No such account."), code="user", field="username")
                 rules.link_account(resident, user=account, relation=request.POST.get("relation", ""), by=request.user)

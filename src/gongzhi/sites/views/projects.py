@@ -112,7 +112,9 @@ def project_new(request):
     form = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         try:
-            unit = units.filter(code=str(form.get("unit", ""))[:18]).first()
+            code = str(form.get("unit", ""))[:18]
+            # Unit codes are digits; anything else (a NUL byte: PostgreSQL refuses it) is no unit.
+            unit = units.filter(code=code).first() if code.isascii() and code.isdigit() else None
             lead = None
             if form.get("lead") and user.holds(SITE_STAFF_ROLES):
                 lead = PartyMember.objects.visible_to(user).filter(pk=_int(form.get("lead")) or 0).first()

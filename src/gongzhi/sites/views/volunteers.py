@@ -106,7 +106,7 @@ def volunteer_new(request):
             if kind == "partner_new":
                 partner = rules.register_red_partner(
                     unit=unit, name=request.POST.get("name", ""), kind=request.POST.get("partner_kind", ""),
-                    joined_on=parse_date(request.POST.get("joined_on") or "") or timezone.localdate(), by=user,
+                    joined_on=_day(request.POST.get("joined_on")) or timezone.localdate(), by=user,
                     services=request.POST.get("skills", ""), contact_name=request.POST.get("contact_name", ""),
                     contact_phone=request.POST.get("contact_phone", ""))
                 volunteer = partner.volunteer
@@ -153,8 +153,8 @@ def volunteer(request, pk):
 def volunteer_statement(request, pk):
     found = get_object_or_404(Volunteer.objects.visible_to(request.user).select_related("unit"), pk=pk)
     today = timezone.localdate()
-    since = parse_date(request.GET.get("since") or "") or today.replace(month=1, day=1)
-    until = parse_date(request.GET.get("until") or "") or today
+    since = _day(request.GET.get("since")) or today.replace(month=1, day=1)
+    until = _day(request.GET.get("until")) or today
     try:
         paper = rules.statement(found, since=since, until=until)
     except DomainError as error:
@@ -285,8 +285,19 @@ def shift_new(request):
         "units": _staff_units(user)[:300] if user.holds(SITE_STAFF_ROLES) else [], "teams": teams_offered[:300], "form": form})
 
 
+def _day(text):
+    """A date typed in, or None; a well-formed impossible one (30 February) is none too, not a 500."""
+    try:
+        return parse_date((text or "").strip()[:10])
+    except ValueError:
+        return None
+
+
 def _local(text):
-    value = parse_datetime((text or "").strip())
+    try:
+        value = parse_datetime((text or "").strip()[:30])
+    except ValueError:  # well formed but no such moment: the rule then asks for the times
+        return None
     if value is None:
         return None
     return timezone.make_aware(value) if timezone.is_naive(value) else value
