@@ -7,12 +7,9 @@ from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.models import OutboxMessage
 from gongzhi.sites.models import (HomeServiceKind, HomeServiceStatus, ServiceRecord, Team, TeamMembership, Volunteer,
                                   VolunteerKind)
-from gongzhi.sites.services import care, volunteers as volunteer_rules
+from gongzhi.sites.services import care
 from gongzhi.territory.models import AccountRelation, ResidentLink
 from tests.conftest import make_user
-
-needs_svol = pytest.mark.skipif(not hasattr(volunteer_rules, "record_service"),
-                                reason="volunteers.record_service/confirm land with the svol branch")
 
 
 @pytest.fixture
@@ -158,7 +155,6 @@ def test_a_request_not_done_cannot_be_confirmed(world, elder):
         care.confirm_service(request, by=world.worker_a)
 
 
-@needs_svol
 def test_hours_count_only_after_the_resident_confirms(world, elder):
     own = linked(world, "own", AccountRelation.SELF)
     near = volunteer(world, "near", 35.0, 116.0)
@@ -195,7 +191,6 @@ def test_the_grid_worker_gets_a_notice_when_a_relative_asks(world, elder, django
     assert not Notice.objects.filter(user=son).exists()
 
 
-@needs_svol
 def test_the_grid_worker_marking_a_teams_service_done_is_not_credited_with_it(world, elder):
     # A grid worker who is also a volunteer (and no member of the team) must not get the team's
     # service on their own record by marking it done; they name the member who went first.
@@ -208,7 +203,6 @@ def test_the_grid_worker_marking_a_teams_service_done_is_not_credited_with_it(wo
     assert not ServiceRecord.objects.exists()
 
 
-@needs_svol
 def test_the_team_leader_marking_the_teams_service_done_is_the_one_who_went(world, elder):
     leader = make_user("leader")
     mine = Volunteer.objects.create(kind=VolunteerKind.RESIDENT, name="队长", unit=world.grid_a, user=leader)
