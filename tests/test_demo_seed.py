@@ -21,6 +21,11 @@ def fingerprint():
     )
 
 
+# The fingerprint reads the territory, the party tree and the cases: the steps after the cases
+# (order 60) are left out of both builds, which saves two thirds of each (CI time).
+THROUGH_CASES = 60
+
+
 def test_the_same_seed_builds_the_same_world(db):
     day = datetime.date(2026, 11, 26)
     with transaction.atomic():
@@ -29,11 +34,11 @@ def test_the_same_seed_builds_the_same_world(db):
         CategoryAttribute.objects.all().delete()
         Category.objects.filter(parent__isnull=False).delete()
         Category.objects.all().delete()
-        DemoBuilder(seed=11, today=day).build()
+        DemoBuilder(seed=11, today=day, through=THROUGH_CASES).build()
         first = fingerprint()
         transaction.set_rollback(True)
     assert not Unit.objects.exists()
-    DemoBuilder(seed=11, today=day).build()
+    DemoBuilder(seed=11, today=day, through=THROUGH_CASES).build()
     assert fingerprint() == first
     assert len(first[1]) == 231
     assert len(first[3]) > 1500 and len(first[4]) > 5000
