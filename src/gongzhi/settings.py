@@ -216,6 +216,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     for _folder in (Path(DATABASES["default"]["NAME"]).parent, Path(DATABASES["default"]["TEST"]["NAME"]).parent):
         _folder.mkdir(parents=True, exist_ok=True)
 
+# A PostgreSQL streaming replica for the read-only pages (core/replica.py, decision 63). In tests it
+# mirrors the default database, so a suite run with the variable set still sees its own rows.
+if env("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(env("REPLICA_DATABASE_URL"), conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("GONGZHI_REPLICA_DATABASE_URL must be a replica of GONGZHI_DATABASE_URL (same engine).")
+DATABASE_ROUTERS = ["gongzhi.core.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"

@@ -13,6 +13,7 @@ from pydantic import Field, StrictBool
 from gongzhi.api import idempotency
 from gongzhi.api.common import MAX_LIMIT, TooManyRequests, answers, pk_page
 from gongzhi.api.schemas import Id, Latitude, Longitude, Page, Text, Version
+from gongzhi.core.replica import reads_replica
 from gongzhi.core.errors import DomainError
 from gongzhi.core.paging import cursor_page
 from gongzhi.core.ratelimit import intake
@@ -293,6 +294,7 @@ def rate_out(rank, key, name, r):
 
 
 @router.get("/rates", response=answers(RatesOut), summary="The three rates and the composite ranking")
+@reads_replica
 def get_rates(request, dimension: str = "grid", month: str = ""):
     if dimension not in RateDimension.values:
         raise DomainError(_("Unknown dimension."), code="dimension", field="dimension")

@@ -80,6 +80,7 @@ from gongzhi.cases.models import (
     public_view,
 )
 from gongzhi.cases.services import building_for_report, create_case
+from gongzhi.core.replica import reads_replica, replica_reads
 from gongzhi.core.errors import DomainError
 from gongzhi.core.text import LONG_TEXT
 from gongzhi.core.ratelimit import client_address, hit, intake
@@ -263,6 +264,7 @@ def cases_for(client):
 # --- discovery and services --------------------------------------------------------------
 
 @endpoint("GET", "HEAD")
+@reads_replica
 def discovery(request, fmt):
     reader(request)
     base = reverse("open311-discovery", kwargs={"fmt": fmt}).rsplit("/", 1)[0] + "/"
@@ -295,6 +297,7 @@ def service_out(category):
 
 
 @endpoint("GET", "HEAD")
+@reads_replica
 def services(request, fmt):
     reader(request)
     rows = minor_categories().annotate(n_attributes=Count("attributes")).order_by("code")
@@ -318,6 +321,7 @@ def datatype_description(datatype):
 
 
 @endpoint("GET", "HEAD")
+@reads_replica
 def service_definition(request, fmt, service_code):
     reader(request)
     category = find_service(service_code)
@@ -511,6 +515,12 @@ def positive_int(value, name, default, maximum):
 
 def list_requests(request, fmt):
     client = reader(request)
+    # The public list may lag a second behind (replica); a client reads its own writes (primary).
+    with replica_reads(client is None):
+        return _list_requests(request, fmt, client)
+
+
+def _list_requests(request, fmt, client):
     query = request.GET
     cases = cases_for(client)  # for the public, the window bounds every filter below
     ids = comma_list(query.get("service_request_id"))
@@ -557,10 +567,11 @@ def service_requests(request, fmt):
 @endpoint("GET", "HEAD")
 def request_detail(request, fmt, request_id):
     client = reader(request)
-    case = with_details(cases_for(client), public=client is None).filter(number=request_id).first()
-    if case is None:
-        raise Open311Error(404, _("No service request has the id %(id)s.") % {"id": request_id[:30]})
-    return render(fmt, "service_requests", [request_out(case, public=client is None)])
+    with replica_reads(client is None):
+        case = with_details(cases_for(client), public=client is None).filter(number=request_id).first()
+        if case is None:
+            raise Open311Error(404, _("No service request has the id %(id)s.") % {"id": request_id[:30]})
+        return render(fmt, "service_requests", [request_out(case, public=client is None)])
 
 
 @endpoint("GET", "HEAD")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongzhi.core.replica import reads_replica
 from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.paging import cursor_page
 from gongzhi.core.ratelimit import intake
@@ -361,6 +362,7 @@ CHART_EACH = 10  # the rates chart shows the top and the bottom this many
 
 @login_required
 @require_GET
+@reads_replica
 def rates_page(request):
     dimension = request.GET.get("by", RateDimension.GRID)
     if dimension not in RateDimension.values:
