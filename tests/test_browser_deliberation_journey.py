@@ -11,6 +11,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from gongzhi.deliberation.models import (
@@ -55,8 +56,9 @@ def text(page, testid):
 
 
 def screen_shows(screen, testid, value):
-    screen.wait_for_function(
-        f"document.querySelector('[data-testid={testid}]').textContent.trim() === '{value}'")
+    # A locator assertion polls from Playwright's own script (wait_for_function's string would
+    # be an eval, which the Content-Security-Policy refuses).
+    expect(screen.locator(f"[data-testid={testid}]")).to_have_text(value, timeout=15000)
 
 
 @pytest.mark.browser
@@ -150,7 +152,7 @@ def test_a_phone_proposal_goes_through_a_live_meeting_to_a_decision_carried_out_
     assert fits_the_phone(phones[2])
     # 2 for, 1 against: half of the votes cast; 3 of 3 seated members present (quorum 50 %: 2 needed).
     screen_shows(room, "screen-against", "1")
-    room.wait_for_function("document.querySelector('[data-field=passed]').textContent.trim() === '通过'")
+    expect(room.locator("[data-field=passed]")).to_have_text("通过", timeout=15000)
     assert room.locator("[data-field=quorum_met]").inner_text().strip() == "已达法定人数"
     assert (room.locator("[data-field=counted]").inner_text(), room.locator("[data-field=eligible]").inner_text(),
             room.locator("[data-field=quorum_needed]").inner_text()) == ("3", "3", "2")
@@ -163,7 +165,7 @@ def test_a_phone_proposal_goes_through_a_live_meeting_to_a_decision_carried_out_
     item.refresh_from_db()
     assert item.status == ItemStatus.VOTED and item.passed and item.quorum_met
     assert (item.votes_for, item.votes_against, item.votes_abstain, item.eligible_voters) == (2, 1, 0, 3)
-    room.wait_for_function("document.querySelector('[data-field=status]').textContent.trim() === '表决结束'")
+    expect(room.locator("[data-field=status]")).to_have_text("表决结束", timeout=15000)
     staff.goto(f"{url}/deliberation/meetings/{m.pk}/")
     assert text(staff, "vote-result") == "通过"
     assert "已达法定人数" in text(staff, "vote-counts")

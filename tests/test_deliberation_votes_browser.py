@@ -1,5 +1,6 @@
 """In a real browser: a council member votes from a phone while the room's big screen counts live."""
 import pytest
+from playwright.sync_api import expect
 
 from gongzhi.deliberation.models import Choice, Vote
 from gongzhi.deliberation.services import votes
@@ -45,11 +46,11 @@ def test_a_phone_vote_shows_on_the_big_screen_without_reloading_it(live_server, 
     assert Vote.objects.get(voter=room.members[0]).choice == Choice.FOR
 
     # The screen counts it within a few seconds, and the result follows (1 for, 1 against: not passed).
-    screen.wait_for_function("document.querySelector('[data-testid=screen-for]').textContent.trim() === '1'")
+    expect(screen.locator("[data-testid=screen-for]")).to_have_text("1", timeout=15000)
     assert "未通过" in screen.locator("[data-testid=screen-result]").inner_text()
     votes.cast(room.item, voter=room.members[2], choice=Choice.FOR)
-    screen.wait_for_function("document.querySelector('[data-testid=screen-for]').textContent.trim() === '2'")
-    screen.wait_for_function("document.querySelector('[data-field=passed]').textContent.trim() === '通过'")
+    expect(screen.locator("[data-testid=screen-for]")).to_have_text("2", timeout=15000)
+    expect(screen.locator("[data-field=passed]")).to_have_text("通过", timeout=15000)
     screen.screenshot(path="var/test/vote-screen.png", full_page=True)
     phone.screenshot(path="var/test/vote-phone.png", full_page=True)
     screen_context.close()

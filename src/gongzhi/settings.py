@@ -160,6 +160,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gongzhi.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -393,6 +394,31 @@ MESSAGE_TAGS = {message_constants.ERROR: "danger"}  # Bootstrap's name for it
 # A tile server for the maps (e.g. https://tiles.example.cn/{z}/{x}/{y}.png); none by default,
 # so maps draw the grids on a blank base and work without any outside service.
 MAP_TILE_URL = env("MAP_TILE_URL", "")
+
+
+def _origin(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Content-Security-Policy (core.middleware.ContentSecurityPolicyMiddleware): scripts from our own
+# files only — no inline script, no on…= handler, nothing from elsewhere (tests/test_security_headers.py
+# scans the templates). Styles may be inline (style="…" attributes; charts and maps style their
+# elements), images also from data:/blob: (photo previews) and the tile server, when there is one.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    " ".join(["img-src 'self' data: blob:", _origin(MAP_TILE_URL)]).strip(),
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
 
 # Mail: with GONGZHI_EMAIL_HOST set, mail goes out by SMTP; without it, it is printed (demo).
 EMAIL_HOST = env("EMAIL_HOST", "") or "localhost"

@@ -1,4 +1,5 @@
 """Requests no view should see."""
+from django.conf import settings
 from django.http import Http404
 
 from .errors import DomainError
@@ -30,3 +31,15 @@ class UnstorablePathMiddleware:
         except DomainError:
             raise Http404  # Django answers with the 404 page
         return None
+
+
+class ContentSecurityPolicyMiddleware:
+    """Every answer carries settings.CONTENT_SECURITY_POLICY (scripts from our own files only)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
