@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "axes",
+    "django_filters",
     "gongzhi.core",
     "gongzhi.people",
     "gongzhi.territory",
@@ -155,6 +156,7 @@ INSTALLED_APPS = [
     "gongzhi.sites",
     "gongzhi.api",
     "gongzhi.dashboard",
+    "gongzhi.ledgers",
     "gongzhi.demo",
 ]
 

@@ -14,6 +14,9 @@ and names, as dotted paths inside its own package, what it contributes:
 ``notices``          a dict event -> lazy message template, for notices about its objects
 ``context``          ``context(request) -> dict`` added to every page's template context
 ``outbox_handlers``  a dict kind -> ``handler(payload)`` for side effects sent after commit
+``importers``        Excel importers: a list of ``Importer`` subclasses (``gongzhi import KIND``)
+``exports``          ledgers: a list of ``Export`` (Excel export of a filtered list)
+``cockpit``          cockpit parts: a list of panels and figures the app adds to the cockpit
 ==================  ===================================================================
 
 Core reads these through the functions below and never imports a domain app
@@ -42,6 +45,9 @@ class GongzhiAppConfig(AppConfig):
     notices = None
     context = None
     outbox_handlers = None
+    importers = None
+    exports = None
+    cockpit = None
 
 
 @dataclass(frozen=True)
@@ -138,3 +144,34 @@ def outbox_handlers():
         for kind, path in (config.outbox_handlers or {}).items():
             handlers[kind] = _load(path)
     return handlers
+
+
+def _gather(attribute, key):
+    """Every app's list under ``attribute``, keyed by ``key(item)``; a clash fails at start."""
+    found = {}
+    for config in product_apps():
+        path = getattr(config, attribute)
+        for item in _load(path) if path else ():
+            name = key(item)
+            if name in found:
+                raise ValueError(f"{attribute} {name!r} is declared twice ({config.name})")
+            found[name] = item
+    return found
+
+
+@cache
+def importers():
+    """Excel importers by kind (``units``, ``residents``, ``enterprises``...)."""
+    return _gather("importers", lambda importer: importer.kind)
+
+
+@cache
+def exports():
+    """Ledger exports by slug (``cases``, ``meetings``...)."""
+    return _gather("exports", lambda export: export.slug)
+
+
+@cache
+def cockpit_parts():
+    """Cockpit parts (panels and figures) by key, in app order."""
+    return _gather("cockpit", lambda part: part.key)
