@@ -62,6 +62,8 @@ def test_a_page_never_fits_a_model(client, cw, quiet_checks, monkeypatch):
     def no_fitting(*args, **kwargs):
         raise AssertionError("a model was fitted inside a page request")
 
-    monkeypatch.setattr(routing.TextFeatures, "fit_transform", no_fitting)
-    monkeypatch.setattr(routing.LogisticRegression, "fit", no_fitting)
+    from gongzhi.cases import training
+
+    monkeypatch.setattr(training.TextFeatures, "fit_transform", no_fitting)
+    monkeypatch.setattr(training, "fit_classifier", no_fitting)
     assert client.get(reverse("cases:detail", args=[case.number])).status_code == 200

@@ -549,7 +549,7 @@ class RateRollup(RollupCounts):
 
 class TextModel(models.Model):
     """The text model fitted by the minute job (cases/routing.py): the routing classifier
-    and the vectoriser of the similar-case search, pickled with joblib. Every process
+    and the vectoriser of the similar-case search, as plain arrays (textserve.Model). Every process
     loads the newest row; older rows are pruned (decision 28)."""
 
     version = models.CharField(max_length=32, unique=True)

@@ -25,14 +25,14 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
-from sklearn.linear_model import LogisticRegression
 
 from gongzhi.people.models import Agency, AgencyKind, UtilityType
 from gongzhi.territory.models import CODE_LENGTH, Level
 
 from . import textmodel
 from .models import Case, CaseAgency, Category, Status
-from .similarity import TextFeatures, case_text
+from .similarity import case_text
+from .textserve import Model
 
 CLOSED_STATUSES = (Status.CLOSED, Status.RATED)
 DEFAULT_MIN_CASES = settings.CASE_ROUTING_MIN_CASES  # GONGZHI_CASE_ROUTING_MIN_CASES
@@ -71,18 +71,6 @@ class Suggestion:
     message: str
 
 
-@dataclass
-class _Model:
-    """What the minute job fits and stores (pickled: bump textmodel.FORMAT when changing it)."""
-
-    features: TextFeatures | None
-    classifier: LogisticRegression | None
-    n_cases: int  # closed cases learnt from
-    n_categories: int
-    # category id -> [agency id], most frequent first
-    agencies: dict
-
-
 def _closed_cases():
     return Case.objects.filter(status__in=CLOSED_STATUSES, category__active=True)
 
@@ -94,7 +82,10 @@ def _fit(closed, recent):
         texts.setdefault(pk, case_text(title, description))
     if not texts:
         return None
-    features = TextFeatures()
+    # scikit-learn only here, in the minute job: pages read the stored plain form (decision 76).
+    from . import training
+
+    features = training.TextFeatures()
     try:
         matrix = features.fit_transform(list(texts.values()))
     except ValueError:  # not a single word in any of them
@@ -102,10 +93,9 @@ def _fit(closed, recent):
     labels = np.array([row[3] for row in closed])
     categories = np.unique(labels)
     if len(categories) < 2:
-        return _Model(features, None, len(closed), len(categories), {})
+        return Model(features.served(), None, len(closed), len(categories), {})
     position = {pk: i for i, pk in enumerate(texts)}
-    classifier = LogisticRegression(C=10.0, max_iter=2000)
-    classifier.fit(matrix[[position[row[0]] for row in closed]], labels)
+    classifier = training.fit_classifier(matrix[[position[row[0]] for row in closed]], labels)
     # Who handled the closed cases of each category within the same window
     # (links returned as a wrong dispatch do not count).
     window = _closed_cases()
@@ -121,7 +111,7 @@ def _fit(closed, recent):
     for category_id, agency_id, n in links:
         counts.setdefault(category_id, Counter())[agency_id] += n
     agencies = {c: [a for a, _n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))] for c, counter in counts.items()}
-    return _Model(features, classifier, len(closed), len(categories), agencies)
+    return Model(features.served(), training.served_classifier(classifier), len(closed), len(categories), agencies)
 
 
 def train(now=None):
@@ -199,16 +189,13 @@ def suggest(text, *, min_cases=None, district=None):
                           message=_("No routing model has been trained yet; use the category's default."))
     if model.n_cases < min_cases or model.classifier is None:  # nothing worth suggesting from
         return _too_little(model.n_cases)
-    try:
-        x = model.features.transform([text or ""])
-    except ValueError:
-        x = None
-    if x is None or x.nnz == 0:  # no word of it was ever seen: no basis for a guess
+    x = model.features.row(text or "")
+    if len(x[0]) == 0:  # no word of it was ever seen: no basis for a guess
         return Suggestion(category=None, agency=None, confidence=0.0, enough_history=True,
                           message=_("Nothing like this text was seen before; use the category's default."))
-    probabilities = model.classifier.predict_proba(x)[0]
+    probabilities = model.classifier.probabilities(x)
     best = int(np.argmax(probabilities))
-    category_id, confidence = int(model.classifier.classes_[best]), float(probabilities[best])
+    category_id, confidence = int(model.classifier.classes[best]), float(probabilities[best])
     category = Category.objects.select_related("parent").filter(pk=category_id).first()
     if category is None:  # deleted since training
         return _too_little(model.n_cases)

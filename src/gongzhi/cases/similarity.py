@@ -18,28 +18,21 @@ candidates' texts, it never fits. Before the first model exists, only
 nearness and the 小类 count.
 """
 import datetime
-import logging
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-import jieba
 import numpy as np
 from django.conf import settings
 from django.utils import timezone
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from gongzhi.core.scoping import minimal_codes, under_codes_q
 from gongzhi.territory.geometry import micro_grids_near
 from gongzhi.territory.models import CODE_LENGTH, Level
 
-jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not ours to log
-
-from . import textmodel  # noqa: E402
-from .models import CASE_SCOPE_ROLES, OPEN_STATUSES, Case  # noqa: E402
+from . import textmodel
+from .models import CASE_SCOPE_ROLES, OPEN_STATUSES, Case
+from .textserve import dot_rows, tokens  # noqa: F401 - tokens: the words other parts search by
 
 EARTH_RADIUS_M = 6_371_008.8
 STREET_CODE_LENGTH = CODE_LENGTH[Level.STREET]
@@ -48,38 +41,6 @@ MAX_CANDIDATES = settings.CASE_SIMILAR_MAX_CANDIDATES  # GONGZHI_CASE_SIMILAR_MA
 DEFAULT_DISTANCE_M = settings.CASE_DUPLICATE_DISTANCE_M  # GONGZHI_CASE_DUPLICATE_DISTANCE_M
 # Enough of a description to recognise it; keeps tokenising 2,000 candidates cheap.
 TEXT_LIMIT = 1000
-
-_NOT_WORD = re.compile(r"[\W_]+")  # whitespace, punctuation and symbols (CJK characters are \w)
-_HAS_WORD = re.compile(r"[^\W_]")
-
-
-def tokens(text):
-    """jieba's words of ``text``, lower-cased, without whitespace or punctuation."""
-    return [t for t in (w.strip().lower() for w in jieba.lcut(text or "")) if t and _HAS_WORD.search(t)]
-
-
-def _clean(text):
-    return _NOT_WORD.sub(" ", (text or "").lower()).strip()
-
-
-class TextFeatures:
-    """TF-IDF of jieba words beside TF-IDF of character 2–3-grams; every row has unit length.
-
-    Words catch the same terms, character n-grams catch the same wording when
-    jieba cuts it differently (and typos). Each half is normalised by its
-    vectoriser, so both weigh the same in the cosine.
-    """
-
-    def __init__(self):
-        self.words = TfidfVectorizer(analyzer=tokens, sublinear_tf=True)
-        self.chars = TfidfVectorizer(analyzer="char_wb", preprocessor=_clean, ngram_range=(2, 3), sublinear_tf=True)
-
-    def fit_transform(self, docs):
-        return normalize(hstack([self.words.fit_transform(docs), self.chars.fit_transform(docs)]).tocsr())
-
-    def transform(self, docs):
-        return normalize(hstack([self.words.transform(docs), self.chars.transform(docs)]).tocsr())
-
 
 def case_text(title, description):
     return f"{title or ''}\n{description or ''}"[:TEXT_LIMIT]
@@ -156,7 +117,7 @@ _vectors_model = {"model": None}
 
 
 def _vectors_of(model, cases):
-    """The TF-IDF rows of ``cases``' texts (unit length), as one sparse matrix."""
+    """The TF-IDF rows of ``cases``' texts (unit length, sparse: columns and values)."""
     keys = [(c.pk, case_text(c.title, c.description)) for c in cases]
     with _vectors_lock:
         if _vectors_model["model"] is not model:  # a new model: rows of the old one mean nothing
@@ -165,10 +126,8 @@ def _vectors_of(model, cases):
         rows = {k: _vectors.get(k) for k in keys}
     missing = [k for k, row in rows.items() if row is None]
     if missing:
-        matrix = model.features.transform([text for _pk, text in missing])
-        for i, k in enumerate(missing):
-            span = slice(matrix.indptr[i], matrix.indptr[i + 1])
-            rows[k] = (matrix.indices[span].copy(), matrix.data[span].copy())
+        for k, row in zip(missing, model.features.transform([text for _pk, text in missing])):
+            rows[k] = row
     with _vectors_lock:
         if _vectors_model["model"] is model:
             for k in keys:
@@ -176,12 +135,7 @@ def _vectors_of(model, cases):
                 _vectors.move_to_end(k)
             while len(_vectors) > VECTOR_CACHE_SIZE:
                 _vectors.popitem(last=False)
-    indices = [rows[k][0] for k in keys]
-    data = [rows[k][1] for k in keys]
-    indptr = np.cumsum([0] + [len(i) for i in indices])
-    width = len(model.features.words.vocabulary_) + len(model.features.chars.vocabulary_)
-    return csr_matrix((np.concatenate(data) if data else [], np.concatenate(indices) if indices else [], indptr),
-                      shape=(len(keys), width))
+    return [rows[k] for k in keys]
 
 
 def _text_scores(case, others):
@@ -189,9 +143,8 @@ def _text_scores(case, others):
     model = textmodel.current()
     if model is None or model.features is None:
         return np.zeros(len(others))
-    mine = model.features.transform([case_text(case.title, case.description)])
-    theirs = _vectors_of(model, others)
-    return np.clip(np.asarray((theirs @ mine.T).todense()).ravel(), 0.0, 1.0)
+    mine = model.features.transform([case_text(case.title, case.description)])[0]
+    return np.clip(dot_rows(mine, _vectors_of(model, others), model.features.width), 0.0, 1.0)
 
 
 NEAR_MIN_TEXT_SCORE = 0.15

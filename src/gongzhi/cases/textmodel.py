@@ -7,14 +7,13 @@ newer one at most every ``CASE_TEXT_MODEL_CHECK_SECONDS`` (one small indexed
 query), so a page never fits, counts or waits for a model. Why a row and not a
 file: decision 28 in docs/decisions.md.
 """
-import io
 import logging
+import pickle
 import threading
 import time
 import uuid
+from importlib import metadata
 
-import joblib
-import sklearn
 from django.conf import settings
 from django.db import transaction
 
@@ -22,9 +21,10 @@ from .models import TextModel
 
 log = logging.getLogger(__name__)
 
-# Bumped when the pickled object's shape changes (routing._Model): the tick then retrains
-# instead of every process failing to read the old one.
-FORMAT = 1
+# Bumped when the pickled object's shape changes (textserve.Model): the tick then retrains
+# instead of every process failing to read the old one. 2: plain arrays, no scikit-learn objects
+# (decision 76).
+FORMAT = 2
 DEFAULT_CHECK_SECONDS = 60
 
 _lock = threading.Lock()
@@ -33,7 +33,8 @@ _state = {"version": None, "model": None, "due": 0.0}
 
 def library():
     """What the stored model must have been made with to be read by this code."""
-    return f"scikit-learn {sklearn.__version__}; format {FORMAT}"
+    # The installed version, read without importing the library (pages never import it).
+    return f"scikit-learn {metadata.version('scikit-learn')}; format {FORMAT}"
 
 
 def _check_seconds():
@@ -46,18 +47,22 @@ def latest():
 
 
 def _load(pk):
-    blob = TextModel.objects.filter(pk=pk).values_list("blob", flat=True).first()
-    if blob is None:  # pruned since we looked: keep what we have until the next check
+    row = TextModel.objects.filter(pk=pk).values_list("blob", "library").first()
+    if row is None:  # pruned since we looked: keep what we have until the next check
         return _state["model"]
+    blob, made_with = row
+    if made_with != library():  # another format: the tick retrains (retrain_due compares it)
+        return None
     try:
-        return joblib.load(io.BytesIO(bytes(blob)))
+        # Our own rows, written by store() below from textserve.Model: plain numpy arrays and dicts.
+        return pickle.loads(bytes(blob))
     except Exception:  # noqa: BLE001 - made by another version: the tick retrains (library() differs)
         log.exception("the stored text model %s cannot be read", pk)
         return None
 
 
 def current():
-    """The newest trained model (routing._Model), or None before the first training."""
+    """The newest trained model (textserve.Model), or None before the first training."""
     if time.monotonic() < _state["due"]:
         return _state["model"]
     with _lock:
@@ -74,14 +79,13 @@ def current():
 
 def store(model, *, trained_at, closed_cases, newest_closed_at, newest_case_id):
     """Save a freshly fitted model as the newest row, drop the older rows, and use it in this process."""
-    buffer = io.BytesIO()
-    joblib.dump(model, buffer, compress=3)
+    blob = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     # A short write: the fitting was done before, outside any transaction.
     with transaction.atomic():
         row = TextModel.objects.create(
             version=uuid.uuid4().hex, trained_at=trained_at, closed_cases=closed_cases,
             newest_closed_at=newest_closed_at, newest_case_id=newest_case_id, library=library(),
-            blob=buffer.getvalue(),
+            blob=blob,
         )
         TextModel.objects.filter(pk__lt=row.pk).delete()
     with _lock:
