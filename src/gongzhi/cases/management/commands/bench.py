@@ -12,7 +12,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from gongzhi.cases.bench import data, measures, report
-from gongzhi.cases.models import Case, TextModel
+from gongzhi.cases import textmodel
+from gongzhi.cases.models import Case
 from gongzhi.people.models import Role
 
 MEASURES = ["locate", "similar", "cockpit", "intake", "inbox", "detail", "rss", "tick", "import"]
@@ -149,7 +150,8 @@ class Command(BaseCommand):
             notes.append(f"data set: world {world_s:.0f} s, {cases:,} cases {cases_s:.0f} s "
                          f"({cases / cases_s:,.0f} cases/s with their timelines, links and ratings), "
                          f"roll-ups {rollup_s:.0f} s, in all {time.perf_counter() - started:.0f} s.")
-        if not TextModel.objects.exists():
+        stored = textmodel.latest()
+        if stored is None or stored.library != textmodel.library():  # none yet, or of an older format
             self.say("fitting the text model (the minute job's step)")
             notes.append(f"text model fitted in {measures.train_text_model():.0f} s.")
 
