@@ -1,6 +1,7 @@
 """Intake: every channel (resident page, grid worker form, API) creates cases here."""
 import datetime
 import functools
+import uuid
 
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +32,11 @@ def time_limits(category, grid_code):
 
 
 def next_number(year):
-    """The next case number of the year, e.g. 2026-000123; gapless, safe under concurrency."""
+    """The next case number of the year, e.g. 2026-000123; gapless, safe under concurrency.
+
+    The counter's row stays locked until the transaction ends, so every intake waits for the
+    one before it from here to its commit: take the number as the last write (create_case).
+    """
     CaseCounter.objects.get_or_create(year=year)
     CaseCounter.objects.filter(year=year).update(last=F("last") + 1)
     last = CaseCounter.objects.select_for_update().get(year=year).last
@@ -117,7 +122,8 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
         raise DomainError(_("That place is outside your grids."), code="out_of_scope", field="lat")
     respond_hours, resolve_hours = time_limits(category, grid_code)  # the district's own, if it set them
     case = Case.objects.create(
-        number=next_number(timezone.localtime(now).year), title=title[:100], description=description,
+        # A stand-in, unique and never seen outside this transaction: the number comes last, below.
+        number=f"~{uuid.uuid4().hex[:19]}", title=title[:100], description=description,
         category=category, channel=channel, source_detail=source_detail, status=Status.REGISTERED,
         grid_id=grid_id, micro_grid_id=micro_id, grid_code=grid_code, building=building, lat=lat, lng=lng,
         address=address, reporter=reporter, contact_phone=contact_phone, recorded_by=recorded_by,
@@ -129,6 +135,10 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
     if photos:
         store_photos(case, photos, uploaded_by=recorded_by or reporter)
     notify.announce(case, entry.pk, "register", actor_id=(recorded_by or reporter).pk if (recorded_by or reporter) else None)
+    # The year's number last: its counter row is locked from here to the commit, and every other
+    # intake waits on it (the inserts, the photos and the outbox row above run side by side).
+    case.number = next_number(timezone.localtime(now).year)
+    Case.objects.filter(pk=case.pk).update(number=case.number)
     return case
 
 
