@@ -120,12 +120,12 @@ def free_port():
 class Server:
     """`gongzhi serve` in a child process on loopback, against the same database."""
 
-    def __init__(self, workers=2):
+    def __init__(self, workers=2, env=None):
         self.port = free_port()
         self.log = tempfile.TemporaryFile()
         env = {**os.environ, "GONGZHI_DATABASE_URL": database_url(),
                # The intake limit protects production from a runaway client; the bench is that client.
-               "GONGZHI_INTAKE_RATE_TOKEN": "100000000/hour", "GONGZHI_LOG_LEVEL": "WARNING"}
+               "GONGZHI_INTAKE_RATE_TOKEN": "100000000/hour", "GONGZHI_LOG_LEVEL": "WARNING", **(env or {})}
         # This checkout's code, whatever the virtualenv was installed from.
         source = str(Path(gongzhi.__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join([source] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
