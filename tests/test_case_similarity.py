@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongzhi.cases import routing, services, workflow
 from gongzhi.cases.defaults import install
-from gongzhi.cases.models import Category, Channel
+from gongzhi.cases.models import Case, Category, Channel
 from gongzhi.cases.similarity import haversine_m, similar_open_cases, tokens
 from gongzhi.people.models import Agency, AgencyKind, Role
 from gongzhi.territory import services as territory
@@ -248,10 +248,28 @@ def test_a_second_search_reuses_the_candidates_transformed_texts(cw, monkeypatch
     features = textmodel.current().features
     transformed = []
     transform = features.transform
-    monkeypatch.setattr(features, "transform", lambda docs: transformed.append(len(docs)) or transform(docs))
+    monkeypatch.setattr(features, "transform", lambda docs, **kw: transformed.append(len(docs)) or transform(docs, **kw))
     first = [(r.case.pk, r.text_score) for r in similar_open_cases(new, limit=10)]
     assert transformed == [1, 6]  # the case, then its six candidates
     assert [(r.case.pk, r.text_score) for r in similar_open_cases(new, limit=10)] == first
     assert transformed == [1, 6, 1]  # only the case again
     routing.train()  # a new model: texts are transformed anew with it
     assert [(r.case.pk, r.text_score) for r in similar_open_cases(new, limit=10)] == first
+
+
+def test_candidates_are_compared_by_the_words_cut_at_intake_without_cutting_them_again(cw, monkeypatch):
+    from gongzhi.cases import textserve
+
+    for text in [FITNESS, LAMP] + UNRELATED:
+        report(cw, text)
+    new = report(cw)
+    routing.train()
+    assert all(c.words for c in Case.objects.exclude(pk=new.pk))
+    expected = [(r.case.pk, round(r.text_score, 9)) for r in similar_open_cases(new, limit=10)]
+    textserve_cut = []
+    real_tokens = textserve.tokens
+    monkeypatch.setitem(textserve.ANALYSERS, "words", lambda text: textserve_cut.append(text) or real_tokens(text))
+    from gongzhi.cases import similarity
+    similarity._vectors.clear()
+    assert [(r.case.pk, round(r.text_score, 9)) for r in similar_open_cases(new, limit=10)] == expected
+    assert len(textserve_cut) == 1  # the new case's own text only

@@ -273,6 +273,10 @@ class Case(models.Model):
     supervised_at = models.DateTimeField(_("last urged or supervised"), null=True, blank=True, editable=False)
     # Answers to the category's extra questions (CategoryAttribute), by attribute code.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    # jieba's words of the title and description, cut once at intake (textserve.tokens, joined by
+    # spaces): the similar-case search compares thousands of open cases, and cutting their words
+    # again on every search was most of its time (docs/performance.md). Empty: cut when needed.
+    words = models.TextField(default="", blank=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
 

@@ -20,6 +20,7 @@ from gongzhi.territory.identity import normalize_phone
 
 from . import notify
 from .photos import prepare_photos, store_photos
+from .textserve import case_words
 from .models import (CASE_SCOPE_ROLES, Case, CaseAgency, CaseContactView, CaseCounter, Category, CategoryTimeLimit, Channel, Rating,
                      Status, TimelineEntry)
 
@@ -127,6 +128,7 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
         category=category, channel=channel, source_detail=source_detail, status=Status.REGISTERED,
         grid_id=grid_id, micro_grid_id=micro_id, grid_code=grid_code, building=building, lat=lat, lng=lng,
         address=address, reporter=reporter, contact_phone=contact_phone, recorded_by=recorded_by,
+        words=case_words(title[:100], description),
         created_at=now, respond_by=now + datetime.timedelta(hours=respond_hours),
         resolve_by=now + datetime.timedelta(hours=resolve_hours),
     )

@@ -32,19 +32,13 @@ from gongzhi.territory.models import CODE_LENGTH, Level
 
 from . import textmodel
 from .models import CASE_SCOPE_ROLES, OPEN_STATUSES, Case
-from .textserve import dot_rows, tokens  # noqa: F401 - tokens: the words other parts search by
+from .textserve import case_text, dot_rows, tokens  # noqa: F401 - tokens: the words other parts search by
 
 EARTH_RADIUS_M = 6_371_008.8
 STREET_CODE_LENGTH = CODE_LENGTH[Level.STREET]
 CANDIDATE_DAYS = settings.CASE_SIMILAR_DAYS  # GONGZHI_CASE_SIMILAR_DAYS
 MAX_CANDIDATES = settings.CASE_SIMILAR_MAX_CANDIDATES  # GONGZHI_CASE_SIMILAR_MAX_CANDIDATES
 DEFAULT_DISTANCE_M = settings.CASE_DUPLICATE_DISTANCE_M  # GONGZHI_CASE_DUPLICATE_DISTANCE_M
-# Enough of a description to recognise it; keeps tokenising 2,000 candidates cheap.
-TEXT_LIMIT = 1000
-
-def case_text(title, description):
-    return f"{title or ''}\n{description or ''}"[:TEXT_LIMIT]
-
 
 def haversine_m(lat1, lng1, lat2, lng2):
     """Great-circle distance in metres; numbers give a float, numpy arrays broadcast."""
@@ -119,6 +113,7 @@ _vectors_model = {"model": None}
 def _vectors_of(model, cases):
     """The TF-IDF rows of ``cases``' texts (unit length, sparse: columns and values)."""
     keys = [(c.pk, case_text(c.title, c.description)) for c in cases]
+    words = {c.pk: c.words for c in cases}
     with _vectors_lock:
         if _vectors_model["model"] is not model:  # a new model: rows of the old one mean nothing
             _vectors.clear()
@@ -126,7 +121,8 @@ def _vectors_of(model, cases):
         rows = {k: _vectors.get(k) for k in keys}
     missing = [k for k, row in rows.items() if row is None]
     if missing:
-        for k, row in zip(missing, model.features.transform([text for _pk, text in missing])):
+        texts = [text for _pk, text in missing]
+        for k, row in zip(missing, model.features.transform(texts, words=[words[pk] for pk, _text in missing])):
             rows[k] = row
     with _vectors_lock:
         if _vectors_model["model"] is model:

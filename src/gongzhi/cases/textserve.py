@@ -29,6 +29,19 @@ def tokens(text):
     return [t for t in (w.strip().lower() for w in jieba.lcut(text or "")) if t and _HAS_WORD.search(t)]
 
 
+# Enough of a description to recognise it; keeps tokenising 2,000 candidates cheap.
+TEXT_LIMIT = 1000
+
+
+def case_text(title, description):
+    return f"{title or ''}\n{description or ''}"[:TEXT_LIMIT]
+
+
+def case_words(title, description):
+    """What Case.words keeps: the words of the case's text, joined by spaces (words never hold one)."""
+    return " ".join(tokens(case_text(title, description)))
+
+
 def clean(text):
     return _NOT_WORD.sub(" ", (text or "").lower()).strip()
 
@@ -63,8 +76,11 @@ class Vectoriser:
     vocabulary: dict              # term -> column
     idf: np.ndarray
 
-    def row(self, text):
-        counts = Counter(t for t in ANALYSERS[self.analyser](text) if t in self.vocabulary)
+    def row(self, text, terms=None):
+        """``terms``: the analyser's output if already known (a case's stored words)."""
+        if terms is None:
+            terms = ANALYSERS[self.analyser](text)
+        counts = Counter(t for t in terms if t in self.vocabulary)
         if not counts:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
         columns = np.fromiter((self.vocabulary[t] for t in counts), dtype=np.int64, count=len(counts))
@@ -86,17 +102,18 @@ class Features:
     def width(self):
         return len(self.words.vocabulary) + len(self.chars.vocabulary)
 
-    def row(self, text):
-        """One text as a sparse row: (column indices, values)."""
-        word_columns, word_values = self.words.row(text)
+    def row(self, text, words=None):
+        """One text as a sparse row: (column indices, values). ``words``: its stored words
+        (Case.words), to spare cutting them again; None or empty cuts them."""
+        word_columns, word_values = self.words.row(text, words.split() if words else None)
         char_columns, char_values = self.chars.row(text)
         columns = np.concatenate([word_columns, char_columns + len(self.words.vocabulary)])
         values = np.concatenate([word_values, char_values])
         norm = math.sqrt(float(values @ values))
         return columns, (values / norm if norm > 0 else values)
 
-    def transform(self, texts):
-        return [self.row(text) for text in texts]
+    def transform(self, texts, words=None):
+        return [self.row(text, w) for text, w in zip(texts, words or [None] * len(texts))]
 
 
 def dot_rows(query, rows, width):

@@ -19,6 +19,7 @@ Merges and reopened rounds are left out (under 2 % of real cases; they add no qu
 the measures read).
 """
 import datetime
+import functools
 import json
 import random
 import time
@@ -37,6 +38,7 @@ from ..demo import WORDING
 from ..defaults import install as install_categories
 from ..models import Case, CaseAgency, CaseCounter, CaseRating, Category, TimelineEntry
 from ..models import Channel as ChannelChoices
+from ..textserve import case_words
 from ..models import Rating as RatingChoices
 from ..models import Status as StatusChoices
 
@@ -165,6 +167,8 @@ def build_cases(n, *, seed=2026, now=None, progress=print):
     # Most cases of a 小类 go to one agency (what the routing model learns), some elsewhere.
     usual_agency = {c.pk: people.agencies[i % len(people.agencies)] for i, c in enumerate(categories)}
     wording = {c.pk: WORDING.get(c.code, WORDING["9901"]) for c in categories}
+    # Case.words as intake cuts them; the set's texts repeat, so each is cut once.
+    cut = functools.lru_cache(maxsize=200_000)(case_words)
 
     case_cols = [f.column for f in Case._meta.concrete_fields]
     link_cols = [f.column for f in CaseAgency._meta.concrete_fields]
@@ -211,9 +215,11 @@ def build_cases(n, *, seed=2026, now=None, progress=print):
             respond_by = created + category.response_hours * H
             resolve_by = created + category.resolve_hours * H
             age_h = ages[i] / 3600
+            full_title = f"{place}{title}"[:100]
+            full_description = f"{place}{description}{rng.choice(SENTENCES)}，{rng.choice(SENTENCES)}。"
             case = {
-                "id": case_id, "number": f"{year}-{counters[year]:06d}", "title": f"{place}{title}"[:100],
-                "description": f"{place}{description}{rng.choice(SENTENCES)}，{rng.choice(SENTENCES)}。",
+                "id": case_id, "number": f"{year}-{counters[year]:06d}", "title": full_title,
+                "description": full_description, "words": cut(full_title, full_description),
                 "category_id": category.pk, "channel": channel, "source_detail": "", "status": Status.REGISTERED,
                 "grid_id": grid_id, "micro_grid_id": micro_id, "grid_code": grid_code, "building_id": None,
                 "lat": south + (north - south) * rng.random(), "lng": west + (east - west) * rng.random(), "address": "",

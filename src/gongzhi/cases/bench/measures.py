@@ -39,6 +39,7 @@ from gongzhi.territory.models import Level, Unit
 
 from .. import rates, routing, similarity
 from ..models import Case, Category, RateDimension, Rating, Status, TimelineEntry
+from ..textserve import case_words
 
 
 def p95(samples):
@@ -312,7 +313,8 @@ def intake_raw(threads, seconds, rng):
     placed = []
     for body in bodies:
         spot = geometry.locate(body["lat"], body["lng"])
-        placed.append((body, category[body["category_code"]], spot.grid_id, spot.micro_grid_id, spot.grid_code))
+        placed.append((body, category[body["category_code"]], spot.grid_id, spot.micro_grid_id, spot.grid_code,
+                       case_words(body["title"], body["description"])))
     qn = connection.ops.quote_name
     case_cols = [f.column for f in Case._meta.concrete_fields if f.column != "id"]
     entry_cols = [f.column for f in TimelineEntry._meta.concrete_fields if f.column != "id"]
@@ -328,7 +330,7 @@ def intake_raw(threads, seconds, rng):
     def work(i):
         with lock:
             k = next(sequence)
-        body, category_id, grid_id, micro_id, grid_code = placed[k % len(placed)]
+        body, category_id, grid_id, micro_id, grid_code, words = placed[k % len(placed)]
         now = timezone.now()
         values = {
             "number": f"R-{os.getpid()}-{k}", "title": body["title"], "description": body["description"],
@@ -338,6 +340,7 @@ def intake_raw(threads, seconds, rng):
             "recorded_by_id": None, "main_case_id": None, "reopen_count": 0, "created_at": prep(now),
             "respond_by": prep(now), "resolve_by": prep(now), "responded_at": None, "closed_at": None, "rating": "",
             "rating_solved": None, "rated_at": None, "version": 0, "supervised_at": None, "attributes": "{}",
+            "words": words,
         }
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(insert_case, [values[c] for c in case_cols])
