@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
@@ -213,7 +214,7 @@ class Importer:
             raise FileRefused(
                 _("This is not the template for %(title)s: its first row must be the headers %(headers)s. "
                   "Download the template and copy the rows into it."),
-                params={"title": self.title, "headers": "、".join(str(c.header) for c in self.columns)},
+                params={"title": self.title, "headers": format_lazy("、".join(["{}"] * len(self.columns)), *(c.header for c in self.columns))},
                 code="wrong_template",
             )
 
