@@ -66,16 +66,22 @@ class Column:
                 found.add(str(self.header).strip())
         return found
 
-    def choice(self, text):
-        """The stored value for a list answer given as its label in any language, or its value."""
+    def choice_map(self):
+        """{text a person may type: stored value}: the value itself and the label in every language."""
+        found = {}
         for value, label in self.choices:
-            if text == str(value):
-                return value
+            found[str(value)] = value
             for language in LANGUAGES:
                 with translation.override(language):
-                    if text == str(label):
-                        return value
-        raise RowProblem(self.key, _("Not one of the list: choose from the drop-down."))
+                    found.setdefault(str(label), value)
+        return found
+
+    def choice(self, text, choices=None):
+        """The stored value for a list answer given as its label in any language, or its value."""
+        try:
+            return (choices if choices is not None else self.choice_map())[text]
+        except KeyError:
+            raise RowProblem(self.key, _("Not one of the list: choose from the drop-down."))
 
 
 MASK_ID = mask_id_number
@@ -177,10 +183,17 @@ class Importer:
     # -- helpers for check() ---------------------------------------------------------------
     @staticmethod
     def text(row, key, *, max_length, required=False, label=None):
-        return clean_text(row[key], field=key, max_length=max_length, required=required, label=label or key)
+        return clean_text(row[key], field=key, max_length=max_length, required=required, label=label if label is not None else key)
 
     def column(self, key):
         return next(c for c in self.columns if c.key == key)
+
+    def choice(self, key, text):
+        """A list column's stored value for ``text`` (a label in any language, or the value)."""
+        maps = self.__dict__.setdefault("_choice_maps", {})
+        if key not in maps:
+            maps[key] = self.column(key).choice_map()
+        return self.column(key).choice(text, maps[key]) if text not in maps[key] else maps[key][text]
 
     # -- running -----------------------------------------------------------------------------
     def read(self, source, progress=None):

@@ -62,10 +62,10 @@ class MembersImporter(Importer):
         self.require_scope("unit_code", code)
         values = {
             "name": clean_field(PartyMember, "name", row["name"], required=True),
-            "gender": self.column("gender").choice(row["gender"]),
+            "gender": self.choice("gender", row["gender"]),
             "organization_id": organization,
-            "status": self.column("status").choice(row["status"]) if row["status"] else MemberStatus.FULL,
-            "employment": self.column("employment").choice(row["employment"]),
+            "status": self.choice("status", row["status"]) if row["status"] else MemberStatus.FULL,
+            "employment": self.choice("employment", row["employment"]),
             "work_unit": clean_field(PartyMember, "work_unit", row["work_unit"]),
             "joined_on": self.date(row, "joined_on"),
         }

@@ -46,7 +46,7 @@ class UnitsImporter(Importer):
     def check(self, row):
         code = self.text(row, "code", max_length=18, required=True, label=_("Unit code"))
         name = clean_field(Unit, "name", row["name"], required=True)
-        level = self.column("level").choice(row["level"])
+        level = self.choice("level", row["level"])
         parent_code = self.text(row, "parent_code", max_length=18, label=_("Parent unit code"))
         parent = None
         if parent_code:
@@ -283,8 +283,6 @@ class ResidentsImporter(Importer):
         self.existing = {}
         for values in chunked_in(Resident.objects.order_by().values_list(*fields), "id_number", ids):
             self.existing[values[1]] = values
-        self.gender = self.column("gender")
-        self.head = self.column("head")
 
     def check(self, row):
         grid = check_grid(self, row, self.grids)
@@ -293,9 +291,9 @@ class ResidentsImporter(Importer):
         if household is None:
             raise RowProblem("room", _("No household %(room)s in building %(building)s of the estate %(estate)s: import the households first."),
                              {"room": row["room"][:20], "building": row["building"][:20], "estate": row["estate"][:100]})
-        gender = self.gender.choice(row["gender"]) if row["gender"] else ""
+        gender = self.choice("gender", row["gender"]) if row["gender"] else ""
         fields = check_resident_fields(name=row["name"], gender=gender, id_number=row["id_number"], phone=row["phone"])
-        head = self.head.choice(row["head"]) == "1" if row["head"] else False
+        head = self.choice("head", row["head"]) == "1" if row["head"] else False
         record = {"key": fields["id_number"], "key_column": "id_number"}
         old = self.existing.get(fields["id_number"])
         if old is None:
