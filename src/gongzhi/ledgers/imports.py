@@ -19,7 +19,6 @@ finds every record equal and changes nothing.
 from dataclasses import dataclass, field as dataclass_field
 from typing import Callable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -32,10 +31,10 @@ from gongzhi.core.scoping import code_within
 from gongzhi.core.text import clean_text
 from gongzhi.people.models import EDITOR_ROLES
 
-from .xlsx import FIRST_DATA_ROW, NOTES_ROW, BrokenFile, Sheet, write_template
+from .xlsx import NOTES_ROW, BrokenFile, Sheet, write_template
 
 LANGUAGES = ("zh-hans", "en")
-MAX_ROWS = getattr(settings, "GONGZHI_IMPORT_MAX_ROWS", 200_000)
+MAX_ROWS = 200_000  # rows held in memory while a file is checked (decision 72)
 BATCH = 2000
 
 
