@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.errors import DomainError
 from gongzhi.core.text import clean_field
 from gongzhi.ledgers.imports import MASK_ID, MASK_PHONE, Column, Importer, RowProblem, chunked_in, upsert
 
@@ -107,12 +108,25 @@ def grid_in_scope(importer, rows, code_key="grid_code"):
 
 
 def check_grid(importer, row, grids):
-    code = importer.text(row, "grid_code", max_length=18, required=True, label=_("Grid code"))
-    grid = grids.get(code)
-    if grid is None:
-        raise RowProblem("grid_code", _("No grid has the code %(code)s."), {"code": code})
-    importer.require_scope("grid_code", code)
-    return grid
+    """The grid a row names, in the importer's scope; each code is checked once per file."""
+    checked = importer.__dict__.setdefault("_grids_checked", {})
+    raw = row["grid_code"]
+    if raw not in checked:
+        try:
+            code = importer.text(row, "grid_code", max_length=18, required=True, label=_("Grid code"))
+            grid = grids.get(code)
+            if grid is None:
+                raise RowProblem("grid_code", _("No grid has the code %(code)s."), {"code": code})
+            importer.require_scope("grid_code", code)
+            checked[raw] = grid
+        except (RowProblem, DomainError) as problem:
+            checked[raw] = problem
+    found = checked[raw]
+    if isinstance(found, RowProblem):
+        raise RowProblem(found.column, found.reason, found.params)
+    if isinstance(found, DomainError):
+        raise DomainError(found.message, code=found.domain_code, field="grid_code", params=found.params)
+    return found
 
 
 def number(row, key, *, minimum, maximum, integer=False):
