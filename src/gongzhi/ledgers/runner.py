@@ -1,8 +1,8 @@
 """Running an uploaded import in the background and recording its progress in its ImportRun.
 
 The upload page saves the file under ``VAR_DIR/imports`` (it holds personal data: deleted as soon
-as the run ends) and starts a thread of this process; the page polls the run's status. A run still
-"queued" or "running" whose process ended (a restart) is shown failed once it is stale.
+as the run ends) and starts a thread of this process; the page polls the run's status. A restart
+of the process during a run leaves it "running" with nothing written (decision 73).
 """
 import logging
 import threading
