@@ -13,3 +13,4 @@ class PartyConfig(GongzhiAppConfig):
     figures = "gongzhi.party.figures.FIGURES"
     demo_steps = ((40, "gongzhi.party.demo.build_party"), (55, "gongzhi.party.demo.build_instructors"))
     menu = "gongzhi.party.menu.MENU"
+    importers = "gongzhi.party.importers.IMPORTERS"

@@ -121,23 +121,34 @@ def move_unit(unit, new_parent):
     return unit
 
 
-def validate_resident(*, name, gender, id_number, phone="", exclude_pk=None):
-    """Check a resident's fields; return them cleaned (ID upper-cased, gender and birth date from the ID)."""
+def check_resident_fields(*, name, gender, id_number, phone=""):
+    """A resident's own fields checked and cleaned, without asking the database (the importer
+    checks a whole file's ID numbers against the database in a few queries)."""
     name = clean_field(Resident, "name", name)  # checked against its column before the database sees it (core.text)
     if not name:
         raise DomainError(_("A resident needs a name."), code="required", field="name")
     id_number = normalize_id_number(id_number)
     phone = normalize_phone(phone) if phone else ""
-    taken = Resident.objects.filter(id_number=id_number)
-    if exclude_pk:
-        taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
-        raise DomainError(_("A resident with this ID number is already registered."), code="id_taken", field="id_number")
     # GB 11643: the 17th digit is odd for men and even for women.
     id_gender = "M" if int(id_number[16]) % 2 else "F"
     if gender and gender != id_gender:
         raise DomainError(_("The gender does not match the ID number."), code="gender_mismatch", field="gender")
     return {"name": name, "gender": id_gender, "id_number": id_number, "phone": phone, "birth_date": birth_date_from_id(id_number)}
+
+
+def id_number_taken_error():
+    return DomainError(_("A resident with this ID number is already registered."), code="id_taken", field="id_number")
+
+
+def validate_resident(*, name, gender, id_number, phone="", exclude_pk=None):
+    """Check a resident's fields; return them cleaned (ID upper-cased, gender and birth date from the ID)."""
+    fields = check_resident_fields(name=name, gender=gender, id_number=id_number, phone=phone)
+    taken = Resident.objects.filter(id_number=fields["id_number"])
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise id_number_taken_error()
+    return fields
 
 
 @transaction.atomic

@@ -11,8 +11,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from gongzhi.cases.bench import data, measures, report
 from gongzhi.cases import textmodel
+from gongzhi.cases.bench import data, measures, report, residents_import
 from gongzhi.cases.models import Case
 from gongzhi.people.models import Role
 
@@ -40,6 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=20.0, help="how long each intake run lasts")
         parser.add_argument("--threads", type=int, default=8, help="client threads for the intake runs (4 to 8)")
         parser.add_argument("--budget", type=float, default=120.0, help="seconds at most for a slow baseline's samples")
+        parser.add_argument("--import-rows", type=int, default=100_000, help="residents in the import measure's workbook")
         parser.add_argument("--seed", type=int, default=2026)
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--reuse", action="store_true", help="measure the data set already in the database")
@@ -49,7 +50,8 @@ class Command(BaseCommand):
         self.stdout.write(text)
         self.stdout.flush()
 
-    def handle(self, *args, cases, only, out, samples, seconds, threads, budget, seed, reuse, rebuild, **options):
+    def handle(self, *args, cases, only, out, samples, seconds, threads, budget, seed, reuse, rebuild, import_rows=100_000,
+               **options):
         if cases < 1000:
             raise CommandError("--cases must be at least 1,000")
         if not 4 <= threads <= 8:
@@ -106,8 +108,14 @@ class Command(BaseCommand):
             self._run("server", lambda: self._with_server(chosen, result, samples, seconds, threads, rng, notes), notes)
         if "tick" in chosen:
             self._run("tick", tick, notes)
+        def import_():
+            self.say(f"import: {import_rows:,} residents from Excel vs a raw bulk insert")
+            product, raw, rows, note = residents_import.measure(import_rows, out.parent, seed, progress=self.say)
+            result.update(import_rows_per_s=round(product), import_raw_rows_per_s=round(raw), import_ratio=round(product / raw, 3))
+            notes.append(note)
+
         if "import" in chosen:
-            notes.append("import: the residents' Excel import arrives with the cockpit issue (11); until then the keys are null.")
+            self._run("import", import_, notes)
         json_path, md_path = report.write(result, out, notes)
         self.say(report.markdown(result, notes))
         self.say(f"report: {json_path}\ntable:  {md_path}")
