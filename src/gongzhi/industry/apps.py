@@ -11,3 +11,4 @@ class IndustryConfig(GongzhiAppConfig):
     api_router = "gongzhi.industry.api.router"
     api_prefix = "/industry"
     figures = "gongzhi.industry.figures.FIGURES"
+    demo_steps = ((85, "gongzhi.industry.demo.build"),)
