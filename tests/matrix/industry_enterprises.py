@@ -6,6 +6,7 @@ import itertools
 from types import SimpleNamespace
 
 from gongzhi.industry.services.uscc import make_uscc
+from tests.test_scope_matrix import GET, POST, on
 
 serial = itertools.count(1)
 
@@ -29,7 +30,31 @@ ADMIN_OBJECTS = {
     "industry.EvaluationResult": "evaluation_result",
 }
 
-MISSING = {}
+by_pk = (lambda o: {"pk": o.pk})
+
+ROUTES = {
+    "industry:enterprises": on(None, lambda o: {}, methods=(GET,), query=lambda o: {"scale": "small", "q": "企业"}),
+    "industry:enterprise": on("enterprise", by_pk, methods=(GET,)),
+    # The zone by its code: another zone's code is no zone, like a missing one.
+    "industry:coverage": on("zone", lambda o: {}, methods=(GET,), query=lambda o: {"zone": o.code}),
+    "industry:chains": on(None, lambda o: {}, methods=(GET,)),
+    "industry:chain": on("chain", by_pk, methods=(GET,)),
+    "industry:partners": on(None, lambda o: {}, methods=(GET,)),
+    "industry:evaluations": on(None, lambda o: {}, methods=(GET,)),
+}
+
+API = {
+    "GET /industry/enterprises": on(None, lambda o: {}, methods=(GET,), query=lambda o: {"scale": "small"}),
+    "GET /industry/enterprises/{enterprise_id}": on("enterprise", lambda o: {"enterprise_id": o.pk}, methods=(GET,)),
+    # A unit one does not cover answers like a missing one.
+    "POST /industry/enterprises": on("unit", lambda o: {}, methods=(POST,), json_body=True, body=lambda o: {
+        "name": "矩阵企业", "uscc": make_uscc(o.code[:6], 99_000_000 + o.pk), "unit_code": o.code}),
+    "GET /industry/coverage": on("zone", lambda o: {}, methods=(GET,), query=lambda o: {"zone": o.code}),
+    "GET /industry/chains": on(None, lambda o: {}, methods=(GET,)),
+    "GET /industry/chains/{chain_id}": on("chain", lambda o: {"chain_id": o.pk}, methods=(GET,)),
+}
+
+MISSING = {"zone": SimpleNamespace(code="999999", pk=999999)}
 
 
 def _industry(zone, grid, branch, member, key, liaison=None):
@@ -77,7 +102,8 @@ def build(d):
 
 
 def objects(d):
-    return {kind: getattr(d.industry, kind) for kind in KINDS}
+    return {**{kind: getattr(d.industry, kind) for kind in KINDS}, "zone": SimpleNamespace(code=d.district.code,
+                                                                                           pk=d.district.pk)}
 
 
 def _maker(kind):

@@ -12,3 +12,4 @@ class IndustryConfig(GongzhiAppConfig):
     api_prefix = "/industry"
     figures = "gongzhi.industry.figures.FIGURES"
     demo_steps = ((85, "gongzhi.industry.demo.build"),)
+    menu = "gongzhi.industry.menu.MENU"

@@ -2,7 +2,9 @@
 has its ``router``, mounted here (add a module to ``MODULES``)."""
 from ninja import Router
 
-MODULES = ()
+from . import coverage, enterprises
+
+MODULES = (enterprises, coverage)
 
 router = Router(tags=["industry"])
 for module in MODULES:
