@@ -131,8 +131,13 @@ def get_enterprise(request, enterprise_id: int):
 CREATE = "POST /industry/enterprises"
 
 
-@router.post("/enterprises", response=answers(EnterpriseDetail, 201, 409), summary="Register an enterprise")
-def create_enterprise(request, payload: EnterpriseIn, idempotency_key: str = Header(None, alias="Idempotency-Key")):
+KEY_HEADER = dict(alias=idempotency.HEADER, max_length=idempotency.KEY_MAX_LENGTH,
+                  description="Send the same key to retry safely: the first answer is replayed (422 if the body differs).")
+
+
+@router.post("/enterprises", response=answers(EnterpriseDetail, 201, 422),
+             summary="Register an enterprise (the credit code's check character is verified; honours Idempotency-Key)")
+def create_enterprise(request, payload: EnterpriseIn, idempotency_key: Optional[str] = Header(None, **KEY_HEADER)):
     user = request.auth
     key = idempotency.clean_key(idempotency_key)
     data = payload.dict()
