@@ -189,3 +189,20 @@ def test_going_back_to_no_organization_clears_the_organization_and_its_date(park
     e = update_enterprise(park.e["E2"], party_status=PartyStatus.NONE, by=park.staff)
     assert (e.party_org, e.organized_on) == (None, None)
     assert e.scale == Scale.SMALL
+
+
+def test_a_five_good_evaluation_scores_the_points_of_the_items_met(park):
+    from gongzhi.industry.models import EvaluationItem
+    from gongzhi.industry.services.evaluations import record_evaluation
+
+    items = [EvaluationItem.objects.create(zone=park.district, position=i, text=t, points=p)
+             for i, (t, p) in enumerate([("领导班子好", 30), ("党员队伍好", 20), ("工作机制好", 50)])]
+    org = park.e["E1"].party_org
+    evaluation = record_evaluation(org, 2025, items[:2])
+    assert evaluation.score == 50
+    assert [r.met for r in evaluation.results.order_by("item__position")] == [True, True, False]
+    again = record_evaluation(org, 2025, [items[2]])
+    assert (again.pk, again.score, again.results.filter(met=True).count()) == (evaluation.pk, 50, 1)
+    other_zone_item = EvaluationItem.objects.create(zone=park.grid_a, position=9, text="别处", points=10)
+    with refused("not on this zone's checklist"):
+        record_evaluation(org, 2025, [other_zone_item])

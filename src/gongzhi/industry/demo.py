@@ -26,9 +26,10 @@ from gongzhi.people.models import Role, RoleAssignment, User
 from gongzhi.territory.models import Level, Unit
 
 from .models import (
-    AreaLead, Chain, ChainLink, CoverageTarget, Enterprise, EnterpriseYear, Evaluation, EvaluationItem,
-    EvaluationResult, LeadVisit, Partner, PartnerKind, PartnerService, PartyStatus, Project, Scale, ServiceKind,
+    AreaLead, Chain, ChainLink, CoverageTarget, Enterprise, EnterpriseYear, EvaluationItem, LeadVisit, Partner,
+    PartnerKind, PartnerService, PartyStatus, Project, Scale, ServiceKind,
 )
+from .services import evaluations
 from .services.uscc import make_uscc
 
 ZONE_CODE = "652371"
@@ -371,10 +372,7 @@ def _evaluations(builder):
     for chain in w.chains.values():
         org = chain.leader.party_org
         missed = builder.rng.randrange(len(items) + 1)  # one item missed, or none
-        met = [item for k, item in enumerate(items) if k != missed]
-        evaluation = Evaluation.objects.create(organization=org, year=year, score=sum(i.points for i in met))
-        EvaluationResult.objects.bulk_create([EvaluationResult(evaluation=evaluation, item=item, met=item in met)
-                                              for item in items])
+        evaluations.record_evaluation(org, year, [item for k, item in enumerate(items) if k != missed])
 
 
 def _logins(builder):
