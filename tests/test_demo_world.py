@@ -25,11 +25,18 @@ ARTICLE_FIGURES = {
     "utility_units": 8,
     "professional_grid_workers": 1104,
     "legal_officers": 75,
+    # 昌吉高新区 (industry): 规上企业97家, 42个"三新"党组织409名党员, 恒泰建材24项专利.
+    "enterprises_above_scale": 97,
+    "new_sector_party_orgs": 42,
+    "new_sector_party_members": 409,
+    "patents": 24,
 }
 
 SITES_KEYS = {"service_activities", "activity_person_times", "volunteer_teams", "red_partners", "volunteer_hours",
               "sites_upgraded", "elderly_canteens", "day_care_centres", "course_person_times", "home_services_done",
               "micro_projects"}
+INDUSTRY_KEYS = {"enterprises_small", "enterprise_party_orgs", "org_coverage_rate", "sanyou_coverage_rate", "needs_solved",
+                 "enterprises_cooperating", "local_supply_share"}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +60,7 @@ def test_figures_json_has_the_articles_numbers(client, demo):
     assert figures["dual_report_members"] >= 900
     case_keys = {"problems_solved", "cases_total", "cases_open", "cases_overdue", "response_rate", "solution_rate", "satisfaction_rate"}
     deliberation_keys = {"meetings_held", "proposals_total", "hot_issues_settled", "party_meetings_held"}
-    assert set(figures) == set(ARTICLE_FIGURES) | {"dual_report_members"} | case_keys | deliberation_keys | SITES_KEYS
+    assert set(figures) == set(ARTICLE_FIGURES) | {"dual_report_members"} | case_keys | deliberation_keys | SITES_KEYS | INDUSTRY_KEYS | {"zones"}
     # A year of 三会一课 in every branch and building party group (about 7,500 meetings).
     assert figures["party_meetings_held"] > 121 * 28
 

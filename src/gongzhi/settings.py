@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "gongzhi.cases",
     "gongzhi.deliberation",
     "gongzhi.sites",
+    "gongzhi.industry",
     "gongzhi.api",
     "gongzhi.dashboard",
     "gongzhi.ledgers",

@@ -57,6 +57,9 @@ class Figure:
     key: str
     label: str
     count: Callable[[], float]
+    # The same number within one zone (a territory root, given by its code), for the per-zone
+    # breakdown of /figures.json; None when the figure has no per-zone meaning yet.
+    count_in: Callable[[str], float] | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from gongzhi.core import plugins
 
 CACHE_KEY = "gongzhi:figures"
+ZONES_CACHE_KEY = "gongzhi:figures:zones"
 
 
 def compute_figures():
@@ -23,6 +24,24 @@ def current_figures():
     if found is None:
         found = compute_figures()
         cache.set(CACHE_KEY, found, timeout=settings.FIGURES_CACHE_SECONDS)
+    return found
+
+
+def compute_zone_figures():
+    """Each zone's own figures (those declared with ``count_in``), keyed by the zone's code."""
+    from gongzhi.territory.models import Unit
+
+    per_zone = [f for f in plugins.figures().values() if f.count_in is not None]
+    return {zone.code: {"name": zone.name, **{f.key: f.count_in(zone.code) for f in per_zone}}
+            for zone in Unit.objects.filter(parent__isnull=True).order_by("code")}
+
+
+def current_zone_figures():
+    """The per-zone figures, cached like the instance's."""
+    found = cache.get(ZONES_CACHE_KEY)
+    if found is None:
+        found = compute_zone_figures()
+        cache.set(ZONES_CACHE_KEY, found, timeout=settings.FIGURES_CACHE_SECONDS)
     return found
 
 

@@ -13,7 +13,7 @@ from gongzhi.party.models import PartyMember, PartyOrganization
 from gongzhi.people.models import LEDGER_ROLES, PARTY_ROLES
 from gongzhi.territory.models import Level, Resident, Unit
 
-from .figures import current_figures, labels
+from .figures import current_figures, current_zone_figures, labels
 
 
 def scope_counts(user, units, branches):
@@ -80,4 +80,5 @@ def figures_json(request):
         return JsonResponse(
             {"error": {"code": "not_authenticated", "message": "请先登录 / Sign in first"}}, status=401
         )
-    return JsonResponse(current_figures(), json_dumps_params={"ensure_ascii": False})
+    # The whole instance's figures, and each zone's own under "zones" (decision 67).
+    return JsonResponse({**current_figures(), "zones": current_zone_figures()}, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,11 @@
+"""The industry app in the JSON API (/api/v1/industry/...), one module per concern: each module
+has its ``router``, mounted here (add a module to ``MODULES``)."""
+from ninja import Router
+
+from . import coverage, enterprises
+
+MODULES = (enterprises, coverage)
+
+router = Router(tags=["industry"])
+for module in MODULES:
+    router.add_router("", module.router)

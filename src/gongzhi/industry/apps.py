@@ -1,0 +1,15 @@
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.plugins import GongzhiAppConfig
+
+
+class IndustryConfig(GongzhiAppConfig):
+    default = True
+    name = "gongzhi.industry"
+    verbose_name = _("Industry chains")
+    url_prefix = "industry/"
+    api_router = "gongzhi.industry.api.router"
+    api_prefix = "/industry"
+    figures = "gongzhi.industry.figures.FIGURES"
+    demo_steps = ((85, "gongzhi.industry.demo.build"),)
+    menu = "gongzhi.industry.menu.MENU"

@@ -1,0 +1,31 @@
+// The coverage page's charts (from #coverage-data): coverage over time against the target, and by chain.
+(function () {
+  "use strict";
+  var source = document.getElementById("coverage-data");
+  if (!source || !window.echarts) { return; }
+  var data = JSON.parse(source.textContent);
+  var lang = document.documentElement.lang || "zh-hans";
+  var zh = lang.indexOf("zh") === 0;
+  var months = document.getElementById("coverage-months");
+  if (months) {
+    var series = [
+      { name: zh ? "组织覆盖率" : "Organization coverage", type: "line", data: data.organization },
+      { name: zh ? "工作覆盖率" : "Work coverage", type: "line", data: data.work }
+    ];
+    if (data.target !== null) {
+      series[0].markLine = { symbol: "none", data: [{ yAxis: data.target, name: zh ? "目标" : "Target" }] };
+    }
+    echarts.init(months).setOption({
+      tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 40, right: 10, top: 36, bottom: 30 },
+      xAxis: { type: "category", data: data.months }, yAxis: { type: "value", min: 0, max: 100 }, series: series
+    });
+  }
+  var chains = document.getElementById("coverage-chains");
+  if (chains) {
+    echarts.init(chains).setOption({
+      tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 20, bottom: 30 },
+      xAxis: { type: "category", data: data.chains }, yAxis: { type: "value", min: 0, max: 100 },
+      series: [{ name: zh ? "组织覆盖率" : "Organization coverage", type: "bar", data: data.chain_rates }]
+    });
+  }
+})();
