@@ -17,7 +17,9 @@ from gongzhi.people.models import Role
 from gongzhi.territory import services as territory
 from gongzhi.territory.models import Level
 from tests.conftest import make_user
-from tests.matrix.industry_enterprises import _industry
+from tests import test_scope_matrix  # noqa: F401,I001 - first: the matrix imports its parts itself; a part imported
+# before it would be registered there half-made (its ROUTES not yet defined) and the matrix would miss it.
+from tests.matrix.industry_enterprises import _industry  # noqa: E402
 
 
 @pytest.fixture
