@@ -42,8 +42,16 @@ def _proposals(unit_code, start, end):
     return f"{reverse('deliberation:proposals')}?unit={unit_code}"
 
 
+def panels(view):
+    x = [m.strftime("%Y-%m") for m in view.months]
+    return [{"key": "meetings-and-issues", "title": str(_("Meetings held and hot issues settled")), "kind": "line", "x": x,
+             "series": [{"name": str(_("Meetings held")), "data": view.series(PREFIX + "meetings_held")},
+                        {"name": str(_("Hot issues raised")), "data": view.series(PREFIX + "issues_raised")},
+                        {"name": str(_("Hot issues settled")), "data": view.series(PREFIX + "issues_settled")}]}]
+
+
 PARTS = [
-    Part("deliberation", _("Deliberation"), count, PREFIX, order=30, panel="deliberation", extra={"first": first_month},
+    Part("deliberation", _("Deliberation"), count, PREFIX, order=30, panel="deliberation", extra={"first": first_month, "panels": panels},
          figures=(Measure("deliberation.meetings_held", _("Meetings held"), _meetings),
                   Measure("deliberation.issues_raised", _("Hot issues raised"), _proposals),
                   Measure("deliberation.issues_settled", _("Hot issues settled"), _proposals))),

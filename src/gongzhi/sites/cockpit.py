@@ -37,8 +37,16 @@ def first_month():
     return min(found) if found else None
 
 
+def panels(view):
+    x = [m.strftime("%Y-%m") for m in view.months]
+    hours = [round(n / 60, 1) for n in view.series(PREFIX + "volunteer_minutes")]
+    return [{"key": "services", "title": str(_("Activity person-times and volunteer hours")), "kind": "bar", "x": x,
+             "series": [{"name": str(_("Activity person-times")), "data": view.series(PREFIX + "person_times")},
+                        {"name": str(_("Volunteer hours")), "data": hours}]}]
+
+
 PARTS = [
-    Part("sites", _("Services"), count, PREFIX, order=40, panel="sites", extra={"first": first_month},
+    Part("sites", _("Services"), count, PREFIX, order=40, panel="sites", extra={"first": first_month, "panels": panels},
          figures=(Measure("sites.person_times", _("Activity person-times"),
                           lambda u, s, e: f"{reverse('sites:activities')}?unit={u}"),
                   Measure("sites.volunteer_minutes", _("Volunteer minutes"),
