@@ -123,9 +123,13 @@ def panels(view):
 
     own = rates_of(view.now)
     ranked = ranking(view)
+    # The chart shows every unit with ratings (the ranked first); top and bottom only the ranked.
+    ranked_codes = {code for code, _n, _r in ranked}
+    shown = ranked + [(code, name, rates_of(view.children.get(code, {}))) for code, name in view.child_names.items()
+                      if code not in ranked_codes and view.children.get(code, {}).get(PREFIX + "rated")]
     found.append({"key": "rates", "title": str(_("The three rates and the composite by unit")), "kind": "bar",
-                  "x": [name for _code, name, _r in ranked], "max": 1,
-                  "series": [{"name": str(label), "data": [r[key] for _c, _n, r in ranked]} for key, label in
+                  "x": [name for _code, name, _r in shown], "max": 1,
+                  "series": [{"name": str(label), "data": [r[key] for _c, _n, r in shown]} for key, label in
                              (("response", _("Response")), ("solution", _("Solution")),
                               ("satisfaction", _("Satisfaction")), ("composite", _("Composite")))],
                   "own": own,
