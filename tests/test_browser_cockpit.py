@@ -1,6 +1,7 @@
 """In a real browser: a street admin opens the cockpit, sees every chart drawn with data and the
 grid map with its polygons, goes down to a grid, and puts the big screen on the wall."""
 import pytest
+from playwright.sync_api import expect
 
 from gongzhi.dashboard import tallies
 from tests.browser import browser_page  # noqa: F401  (fixture)
@@ -8,7 +9,6 @@ from tests.conftest import PASSWORD
 from tests.test_case_workflow import cw, move, report  # noqa: F401  (fixture)
 from tests.test_cockpit_page import cockpit  # noqa: F401  (fixture)
 
-RECEIVED_IS_8 = "() => document.querySelector('[data-figure=\"cases.received\"]').textContent === '8'"
 CHARTS = """() => Array.from(document.querySelectorAll('.cockpit-chart')).map(el => {
   const chart = echarts.getInstanceByDom(el);
   const series = chart ? chart.getOption().series : [];
@@ -64,5 +64,5 @@ def test_the_cockpit_draws_every_chart_and_the_map_and_the_big_screen_refreshes(
     screen.screenshot(path="var/test/cockpit-big-screen.png")
     report(cockpit)
     tallies.refresh_recent()
-    screen.wait_for_function(RECEIVED_IS_8, timeout=15000)
+    expect(screen.locator('[data-figure="cases.received"]')).to_have_text("8", timeout=15000)
     wall.close()
