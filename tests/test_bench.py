@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from gongzhi.cases.bench import report
 from gongzhi.cases.models import Case, CaseAgency, CaseRating, RateRollup, Status, TimelineEntry
+from gongzhi.dashboard.models import Tally
 
 from gongzhi.territory.models import Resident
 
@@ -33,6 +34,7 @@ def test_the_bench_writes_every_key_of_the_table_as_a_number(tmp_path):
     assert not Case.objects.filter(timeline__isnull=True).exists()
     assert Case.objects.filter(status=Status.RATED).count() == CaseRating.objects.count() > 0
     assert Case.objects.open().exists() and CaseAgency.objects.exists() and RateRollup.objects.exists()
+    assert Tally.objects.filter(measure="cases.received").exists()  # the cockpit's roll-ups, which its measure reads
     assert TimelineEntry.objects.filter(move="register").count() == Case.objects.count()
 
 

@@ -476,5 +476,7 @@ AXES_VERBOSE = False
 # Headline figures (/figures.json, the figures page) are counted at most this often (seconds):
 # counting is whole-table work, so views read the cached result (docs/decisions.md 20).
 FIGURES_CACHE_SECONDS = env_int("FIGURES_CACHE_SECONDS", 60, minimum=0)
+# How often the cockpit's big screen (大屏) fetches its figures again.
+COCKPIT_REFRESH_SECONDS = env_int("COCKPIT_REFRESH_SECONDS", 60, minimum=5)
 # Anonymous reporters following their case (number + last four phone digits): tries per address and per case.
 CASE_FOLLOW_RATE = env_rate("CASE_FOLLOW_RATE", "10/hour")

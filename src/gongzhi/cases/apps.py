@@ -15,6 +15,7 @@ class CasesConfig(GongzhiAppConfig):
                   "gongzhi.cases.drafts.forget_stale")
     demo_steps = ((60, "gongzhi.cases.demo.build"),)
     menu = "gongzhi.cases.menu.MENU"
+    cockpit = "gongzhi.cases.cockpit.PARTS"
     notices = "gongzhi.cases.notify.MESSAGES"
     outbox_handlers = {"cases.announce": "gongzhi.cases.notify.on_move", "cases.refresh_rates": "gongzhi.cases.rates.on_rated"}
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.scoping import under_codes_q, user_covers
 from gongzhi.core.text import clean_field
+from gongzhi.dashboard import tallies
 from gongzhi.people.models import TERRITORIAL_ROLES
 from gongzhi.territory.geometry import locate
 from gongzhi.territory.models import Building
@@ -137,6 +138,7 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
     if photos:
         store_photos(case, photos, uploaded_by=recorded_by or reporter)
     notify.announce(case, entry.pk, "register", actor_id=(recorded_by or reporter).pk if (recorded_by or reporter) else None)
+    tallies.enqueue(case.grid_code, now, "cases", f"entry:{entry.pk}")
     # The year's number last: its counter row is locked from here to the commit, and every other
     # intake waits on it (the inserts, the photos and the outbox row above run side by side).
     case.number = next_number(timezone.localtime(now).year)

@@ -19,6 +19,7 @@ from gongzhi.core import outbox
 from gongzhi.core.errors import Conflict, DomainError, NotFound
 from gongzhi.core.scoping import user_covers
 from gongzhi.core.text import LONG_TEXT, clean_field, clean_text
+from gongzhi.dashboard import tallies
 from gongzhi.people.models import TERRITORIAL_ROLES, Agency, Role
 
 from . import notify, services
@@ -187,6 +188,8 @@ def _apply(case, move_name, actor, now, note="", params=None):
     if move_name in ("rate", "return_visit", "reopen"):
         # The rates roll-up follows after commit (outbox), outside the case's lock.
         outbox.enqueue("cases.refresh_rates", f"rates:case:{case.pk}:entry:{entry.pk}", {"case": case.pk})
+    # The cockpit's counts of this grid and month follow after commit too (dashboard.tallies).
+    tallies.enqueue(case.grid_code, case.created_at, "cases", f"entry:{entry.pk}")
     return case
 
 

@@ -10,3 +10,5 @@ class DashboardConfig(GongzhiAppConfig):
     url_prefix = ""
     api_router = "gongzhi.dashboard.api.router"
     menu = "gongzhi.dashboard.menu.MENU"
+    tick_steps = ("gongzhi.dashboard.tallies.refresh_recent",)
+    outbox_handlers = {"cockpit.tally": "gongzhi.dashboard.tallies.on_move"}

@@ -19,6 +19,7 @@ class DeliberationConfig(GongzhiAppConfig):
     demo_steps = ((65, "gongzhi.deliberation.demo.build_party_life"), (70, "gongzhi.deliberation.demo.build"))
     menu = "gongzhi.deliberation.menu.MENU"
     notices = "gongzhi.deliberation.notify.NOTICES"
+    cockpit = "gongzhi.deliberation.cockpit.PARTS"
     outbox_handlers = {"deliberation.announce": "gongzhi.deliberation.notify.on_announce"}
 
     def ready(self):

@@ -16,6 +16,7 @@ class SitesConfig(GongzhiAppConfig):
     demo_steps = ((80, "gongzhi.sites.demo.build"),)
     menu = "gongzhi.sites.menu.MENU"
     notices = "gongzhi.sites.notify.NOTICES"
+    cockpit = "gongzhi.sites.cockpit.PARTS"
     outbox_handlers = {"sites.announce": "gongzhi.sites.notify.on_announce"}
 
     def ready(self):

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gongzhi.core.demo import DemoBuilder
+from gongzhi.dashboard import tallies
 from gongzhi.people.models import Agency, Role, RoleAssignment, User
 from gongzhi.territory.models import Level, Unit
 
@@ -329,6 +330,7 @@ def roll_up(now=None, progress=print):
     while month <= last:
         rates.refresh_month(month)
         month = (month + datetime.timedelta(days=32)).replace(day=1)
+    tallies.rebuild(first=timezone.localtime(first).date(), last=last)  # the cockpit's roll-ups
     return time.perf_counter() - started
 
 

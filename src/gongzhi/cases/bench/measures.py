@@ -38,7 +38,7 @@ from gongzhi.territory import geometry
 from gongzhi.territory.models import Level, Unit
 
 from .. import rates, routing, similarity
-from ..models import Case, Category, RateDimension, Rating, Status, TimelineEntry
+from ..models import Case, Category, Rating, Status, TimelineEntry
 from ..textserve import case_words
 
 
@@ -362,14 +362,15 @@ def intake_raw(threads, seconds, rng):
 
 # ---------------------------------------------------------------- cockpit
 
-def cockpit_product(viewer):
-    """The rates by street × month as the product computes them: the rates page's ranking
-    (roll-ups, in the viewer's scope) for each month that has roll-ups."""
-    table = {}
-    for month in rates.months():
-        ranked, headline = rates.visible_ranking(viewer, RateDimension.STREET, month)
-        table[month] = ({key: r.composite for key, r in ranked}, headline.composite)
-    return table
+def cockpit_product(viewer, month=None):
+    """What the cockpit page reads for the viewer's scope root (a district): its figures with
+    their trends over thirteen months, its panels (rates by street, overdue by agency...) and the
+    grid map's measures, all from the roll-ups (dashboard.cockpit), as the page's view does."""
+    from gongzhi.dashboard import cockpit, cockpit_views
+
+    unit = cockpit_views.scope_roots(viewer)[0]
+    month = month or timezone.localdate()
+    return cockpit.build(unit, month), cockpit.map_data(unit, month, viewer)
 
 
 def cockpit_groupby():

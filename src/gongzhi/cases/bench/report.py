@@ -8,7 +8,7 @@ KEYS = [
      lambda v, r: v >= 300 if r["database"] == "postgresql" else None),
     ("intake_raw_per_s", "cases/s by raw INSERTs, one case per transaction", "—", None),
     ("intake_ratio", "http / raw", "≥ 0.1", lambda v, r: v >= 0.1),
-    ("cockpit_p95_ms", "rates by street × month from the roll-ups (rates page)", "≤ 200 ms at 10 M", lambda v, r: v <= 200),
+    ("cockpit_p95_ms", "the district cockpit from the roll-ups (dashboard.cockpit)", "≤ 200 ms at 10 M", lambda v, r: v <= 200),
     ("cockpit_groupby_p95_ms", "the same by a plain GROUP BY on the case table", "—", None),
     ("cockpit_speedup", "groupby / cockpit", "≥ 20", lambda v, r: v >= 20),
     ("inbox_p95_ms", "inbox pages (grid worker, street admin; first and cursor) over HTTP", "≤ 50 ms at 10 M", lambda v, r: v <= 50),

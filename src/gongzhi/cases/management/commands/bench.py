@@ -80,16 +80,17 @@ class Command(BaseCommand):
             notes.append(f"similar: {samples} searches among {open_cases:,} open cases (100,000 from 1 M cases up).")
 
         def cockpit():
-            self.say("cockpit: rates by street × month, roll-ups vs GROUP BY")
+            self.say("cockpit: the district cockpit from the roll-ups vs a GROUP BY")
             viewer = self._district_admin()
             product = measures.sample(lambda: measures.cockpit_product(viewer), samples)
             groupby = measures.sample(measures.cockpit_groupby, samples, budget_s=budget)
             result["cockpit_p95_ms"], result["cockpit_groupby_p95_ms"] = measures.p95(product), measures.p95(groupby)
             result["cockpit_speedup"] = round(result["cockpit_groupby_p95_ms"] / result["cockpit_p95_ms"], 1)
             figures_ms = measures.figures_once()
-            notes.append(f"cockpit: the cockpit issue (11) has not landed; measured is the product's rates page ranking "
-                         f"(cases.rates.visible_ranking over RateRollup, a district admin, by street, every month), "
-                         f"{len(product)} samples, against a GROUP BY over the case table ({len(groupby)} samples). "
+            notes.append(f"cockpit: measured is the cockpit's own read path (dashboard.cockpit.build and map_data over "
+                         f"Tally: a district admin's district, this month with twelve months of trend, its streets' rates, "
+                         f"overdue by agency, the grid map), {len(product)} samples, against a GROUP BY street × month "
+                         f"over the case table ({len(groupby)} samples). "
                          f"The cases' headline figures are still whole-table counts (cached a minute, decision 23): "
                          f"{figures_ms:,.0f} ms uncached.")
 
