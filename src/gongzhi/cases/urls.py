@@ -11,6 +11,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("inbox/", views.inbox, name="inbox"),
     path("rates/", views.rates_page, name="rates"),
+    path("ledger/", views.ledger, name="ledger"),
     path("report/grids.json", views.report_map, name="report-map"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/photos/<str:token>/<str:size>/", views.photo, name="photo"),

@@ -449,3 +449,21 @@ def follow(request):
     if status == 429:
         response["Retry-After"] = "60"
     return response
+
+
+@login_required
+@require_GET
+@reads_replica
+def ledger(request):
+    """The case ledger (台账, issue 11): every case in the person's scope, filtered by the one
+    case filter set (the contract the cockpit links to), newest first, keyset-paged."""
+    from .filters import CaseFilterSet
+
+    params = request.GET.copy()
+    params.pop("after", None)
+    filterset = CaseFilterSet(params, queryset=Case.objects.visible_to(request.user).select_related(*LIST_RELATED))
+    cases = filterset.qs if filterset.is_valid() else Case.objects.none()
+    rows, next_cursor = cursor_page(cases, request.GET.get("after"))
+    return render(request, "cases/ledger.html", {
+        "filter": filterset, "cases": rows, "next_cursor": next_cursor, "now": timezone.now(), "query": params.urlencode(),
+    })
