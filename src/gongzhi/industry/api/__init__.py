@@ -2,9 +2,9 @@
 has its ``router``, mounted here (add a module to ``MODULES``)."""
 from ninja import Router
 
-from . import coverage, enterprises
+from . import coverage, enterprises, market
 
-MODULES = (enterprises, coverage)
+MODULES = (enterprises, coverage, market)
 
 router = Router(tags=["industry"])
 for module in MODULES:

@@ -1,0 +1,108 @@
+"""The market's rules (issue 10): the order of suggested matches (decision 68), a need's life to
+solved, agreements and the figures counted from them, and who may post for an enterprise."""
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from gongzhi.industry import figures
+from gongzhi.industry.models import (
+    Chain, ChainLink, MatchStatus, NeedKind, NeedStatus, Partner, PartnerKind, PartyStatus,
+)
+from gongzhi.industry.services import market
+from gongzhi.industry.services.enterprises import create_enterprise
+from gongzhi.industry.services.uscc import make_uscc
+from gongzhi.people.models import Role
+from tests.conftest import make_user, refused
+
+
+@pytest.fixture
+def park(world):
+    w = world
+    w.staff = make_user("park-staff", Role.PARK_STAFF, [w.district])
+    w.liaison = make_user("liaison-a", Role.ENTERPRISE_LIAISON, [w.grid_a])
+    w.other_liaison = make_user("liaison-b", Role.ENTERPRISE_LIAISON, [w.grid_b])
+    w.e = {}
+    for n, (name, unit) in enumerate([("造纸厂", w.grid_a), ("浆料厂", w.grid_a), ("远方厂", w.grid_b),
+                                      ("物流公司", w.grid_b)]):
+        w.e[name] = create_enterprise(name=name, uscc=make_uscc("370871", n + 1), unit=unit,
+                                      party_status=PartyStatus.NONE, staff=20, by=w.staff)
+    w.e["造纸厂"].liaisons.set([w.liaison])
+    w.e["远方厂"].liaisons.set([w.other_liaison])
+    chain = Chain.objects.create(zone=w.district, name="造纸产业链", leader=w.e["造纸厂"])
+    ChainLink.objects.create(chain=chain, supplier=w.e["浆料厂"], buyer=w.e["造纸厂"], product="木浆")
+    w.bank = Partner.objects.create(zone=w.district, kind=PartnerKind.BANK, name="农商银行")
+    return w
+
+
+def test_a_chain_neighbour_comes_before_a_better_text_match_elsewhere_then_partners(park):
+    need = market.post_need(park.e["造纸厂"], by=park.liaison, kind=NeedKind.FUNDING,
+                            text="需要流动资金贷款五百万元用于采购木浆", suggest_now=False)
+    neighbour = market.post_offer(park.e["浆料厂"], by=park.staff, kind=NeedKind.FUNDING, text="可以赊销账期三个月")
+    worded = market.post_offer(park.e["远方厂"], by=park.other_liaison, kind=NeedKind.FUNDING,
+                               text="提供流动资金贷款五百万元用于采购")
+    bank = market.post_offer(partner=park.bank, by=park.staff, kind=NeedKind.FUNDING, text="科技贷 低息")
+    market.post_offer(park.e["物流公司"], by=park.staff, kind=NeedKind.LOGISTICS, text="流动资金贷款五百万元")
+
+    ranked = market.ranked_offers(need)
+    assert [r[0] for r in ranked] == [neighbour, worded, bank]
+    assert ranked[1][2] > ranked[0][2]          # the text match is the better wording, yet second
+    assert "产业链" in ranked[0][3] or "chain" in ranked[0][3]
+    matches = market.suggest(need)
+    assert [m.offer for m in matches] == [neighbour, worded, bank]
+    assert all(m.reason for m in matches)
+    assert market.suggest(need) == matches       # suggesting again adds nothing
+
+
+def test_a_need_is_matched_at_a_meeting_then_solved_with_its_outcome(park):
+    need = market.post_need(park.e["造纸厂"], by=park.liaison, kind=NeedKind.TALENT, text="招聘造纸工程师两名",
+                            quantity="2人", deadline=datetime.date.today() + datetime.timedelta(days=30))
+    offer = market.post_offer(park.e["浆料厂"], by=park.staff, kind=NeedKind.TALENT, text="可借调工程师")
+    match = market.suggest(need)[0]
+    assert match.offer == offer
+    market.confirm_match(match, by=park.staff)
+    need.refresh_from_db()
+    assert need.status == NeedStatus.MATCHED
+    with refused("cannot be moved"):
+        market.confirm_match(match, by=park.staff)
+    agreement = market.record_agreement(by=park.staff, title="人才共享协议",
+                                        parties=[park.e["造纸厂"], park.e["浆料厂"]], need=need)
+    market.solve_need(need, by=park.staff, outcome="借调两名工程师", amount_yuan="120000", agreement=agreement)
+    need.refresh_from_db()
+    assert (need.status, need.amount_yuan) == (NeedStatus.SOLVED, Decimal("120000.00"))
+    assert need.solved_at is not None
+    assert figures.needs_solved() == 1
+    assert figures.cooperating() == 2
+    with refused("cannot be moved"):
+        market.close_need(need, by=park.staff)
+
+
+def test_rejecting_the_only_confirmed_match_opens_the_need_again(park):
+    need = market.post_need(park.e["造纸厂"], by=park.staff, kind=NeedKind.MATERIALS, text="木浆每月100吨")
+    market.post_offer(park.e["浆料厂"], by=park.staff, kind=NeedKind.MATERIALS, text="木浆")
+    match = market.suggest(need)[0]
+    market.confirm_match(match, by=park.staff)
+    market.reject_match(match, by=park.staff)
+    need.refresh_from_db()
+    match.refresh_from_db()
+    assert (need.status, match.status) == (NeedStatus.OPEN, MatchStatus.REJECTED)
+
+
+def test_only_the_enterprises_liaison_or_park_staff_may_post_and_only_staff_decide(park):
+    from gongzhi.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        market.post_need(park.e["造纸厂"], by=park.other_liaison, kind=NeedKind.FUNDING, text="资金")
+    need = market.post_need(park.e["造纸厂"], by=park.liaison, kind=NeedKind.FUNDING, text="资金")
+    market.post_offer(park.e["浆料厂"], by=park.staff, kind=NeedKind.FUNDING, text="资金")
+    match = market.suggest(need)[0]
+    with pytest.raises(NotFound):
+        market.confirm_match(match, by=park.liaison)
+    with refused("at least two"):
+        market.record_agreement(by=park.staff, title="独角", parties=[park.e["造纸厂"]])
+    with refused("ten trillion"):
+        market.solve_need(need, by=park.staff, outcome="ok", amount_yuan="NaN")
+    need.refresh_from_db()
+    assert need.status == NeedStatus.OPEN
+    with refused("kind"):
+        market.post_need(park.e["造纸厂"], by=park.liaison, kind="gold", text="金子")
