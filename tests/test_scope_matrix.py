@@ -131,6 +131,8 @@ ROUTES = {
     # The search box finds a case by number anywhere in one's scope.
     "cases:inbox": on("case", lambda o: {}, methods=(GET,), query=lambda o: {"q": o.number}),
     "cases:rates": page(query=lambda o: {"by": "agency"}),
+    # The ledger lists within the viewer's scope only (tests/test_case_ledger.py checks the rows).
+    "cases:ledger": page(query=lambda o: {"status": "open"}),
     "notices:list": page(),
     "deliberation:party_meetings": page(),
     "notices:open": on("notification", by_pk),
