@@ -58,7 +58,7 @@ def test_the_moves_keep_the_roll_ups_equal_to_a_recount_from_the_records(mix):
     assert stored(month)[(w.grid_b.code, "cases.basically")] == 1
 
 
-def test_a_lost_message_is_corrected_by_the_minute_job(mix):
+def test_a_lost_message_is_corrected_by_the_minute_jobs_daily_full_pass(mix):
     outbox.drain()
     month = this_month()
     Tally.objects.filter(month=month).update(count=99)

@@ -295,6 +295,9 @@ if PRODUCTION:
 
 # How often a resident may reopen a case rated unsatisfied (重办).
 CASE_MAX_REOPENS = env_int("CASE_MAX_REOPENS", 1, minimum=0)
+# The roll-ups' full recount of this month and the last runs once a day, at the first minute
+# job from this local hour on (decision 81); the other minutes count only what changed.
+ROLLUP_FULL_HOUR = env_int("ROLLUP_FULL_HOUR", 3, minimum=0, maximum=23)
 # How many proposals one person may support per calendar month (deliberation, like CONSUL's limit).
 DELIBERATION_SUPPORTS_PER_MONTH = env_int("DELIBERATION_SUPPORTS_PER_MONTH", 10, minimum=1)
 

@@ -63,6 +63,14 @@ def count(start, end, unit_code=None, now=None):
         yield row["case__grid_code"], f"{PREFIX}overdue_agency:{row['agency_id']}", row["n"]
 
 
+def changed(since, until):
+    """(grid code, month reported) of what time alone changed in (since, until]: open cases whose
+    deadline passed (they count as overdue now). Moves tell the tallies themselves (the outbox)."""
+    late = Case.objects.filter(status__in=OPEN_STATUSES, resolve_by__gt=since, resolve_by__lte=until)
+    return {(code, timezone.localtime(created).date().replace(day=1))
+            for code, created in late.values_list("grid_code", "created_at").iterator(chunk_size=2000)}
+
+
 def first_month():
     first = Case.objects.aggregate(first=Min("created_at"))["first"]
     return timezone.localtime(first).date() if first else None
@@ -159,5 +167,5 @@ MAP_MEASURES = (("density", _("Problems reported")), ("overdue", _("Problems ove
 
 PARTS = [
     Part("cases", _("Residents' problems"), count, PREFIX, figures=FIGURES, panel="cases", order=10,
-         extra={"first": first_month, "panels": panels, "map": map_values, "map_measures": MAP_MEASURES}),
+         extra={"first": first_month, "changed": changed, "panels": panels, "map": map_values, "map_measures": MAP_MEASURES}),
 ]

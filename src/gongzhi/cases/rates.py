@@ -87,40 +87,79 @@ ROLLUP_COUNTS = ["total", "responded", "resolved", "satisfied", "basically"]
 
 @transaction.atomic
 def refresh_month(month, *, grid_code=None, agency_ids=None):
-    """Recompute the roll-ups of one month: all of them, or only those a case touches.
+    """Recompute the roll-ups of one month: all of them, or only those one grid's cases count in.
 
     Rows are upserted in place (INSERT ... ON CONFLICT DO UPDATE) and rows whose
     cases are gone are deleted by key: a reader never sees the month missing, and
-    two refreshes at once cannot collide on the unique key.
+    two refreshes at once cannot collide on the unique key. ``agency_ids`` is accepted for
+    callers that know them; a grid's refresh finds every agency it touches itself.
     """
     month = month.replace(day=1)
     start, end = month_bounds(month)
+    if grid_code:
+        return _refresh_grid(month, start, end, grid_code)
     cases = Case.objects.filter(created_at__gte=start, created_at__lt=end, rating__gt="")
     rows = []
     for dimension, length in UNIT_KEY_LENGTH.items():
-        # A code range on the indexed column (decision 2), never LIKE.
-        scoped = cases.filter(under_codes_q("grid_code", [grid_code[:length]])) if grid_code else cases
-        for row in scoped.annotate(key=Substr("grid_code", 1, length)).values("key").annotate(**_counts()).order_by():
+        for row in cases.annotate(key=Substr("grid_code", 1, length)).values("key").annotate(**_counts()).order_by():
             rows.append(RateRollup(month=month, dimension=dimension, **row))
     links = CaseAgency.objects.filter(returned_at__isnull=True, case__created_at__gte=start, case__created_at__lt=end)
-    if agency_ids is not None:
-        links = links.filter(agency_id__in=agency_ids)
     for row in links.values("agency_id").annotate(**_counts("case__")).order_by():
         rows.append(RateRollup(month=month, dimension=RateDimension.AGENCY, key=str(row.pop("agency_id")), **row))
     rows = [r for r in rows if r.total]
-    existing = RateRollup.objects.filter(month=month)
-    if grid_code:
-        units = Q(dimension__in=list(UNIT_KEY_LENGTH), key__in=[grid_code[:n] for n in UNIT_KEY_LENGTH.values()])
-        existing = existing.filter(units | Q(dimension=RateDimension.AGENCY, key__in=[str(a) for a in agency_ids or []]))
     fresh = {(r.dimension, r.key) for r in rows}
-    gone = [pk for pk, dimension, key in existing.values_list("pk", "dimension", "key") if (dimension, key) not in fresh]
+    gone = [pk for pk, dimension, key in RateRollup.objects.filter(month=month).values_list("pk", "dimension", "key")
+            if (dimension, key) not in fresh]
     if gone:
         RateRollup.objects.filter(pk__in=gone).delete()
+    _upsert(rows)
+    refresh_agency_grids(month, start, end)
+
+
+def _upsert(rows):
     RateRollup.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["month", "dimension", "key"],
         update_fields=[*ROLLUP_COUNTS, "refreshed_at"],
     )
-    refresh_agency_grids(month, start, end, grid_code=grid_code, agency_ids=agency_ids)
+
+
+def _refresh_grid(month, start, end, grid_code):
+    """One grid's month: its own rows counted from its cases, the units above it and the agencies
+    it touches summed from the stored per-grid rows. A rating at 10 million cases reads one grid's
+    month, never the whole district's (decision 81)."""
+    grid_key = grid_code[:GRID_CODE_LENGTH]
+    cases = Case.objects.filter(under_codes_q("grid_code", [grid_key]), created_at__gte=start, created_at__lt=end,
+                                rating__gt="")
+    grid_rows = [RateRollup(month=month, dimension=RateDimension.GRID, **row)
+                 for row in cases.annotate(key=Substr("grid_code", 1, GRID_CODE_LENGTH)).values("key")
+                 .annotate(**_counts()).order_by() if row["total"]]
+    stored_grids = RateRollup.objects.filter(under_codes_q("key", [grid_key]), month=month, dimension=RateDimension.GRID)
+    kept = {r.key for r in grid_rows}
+    gone = [pk for pk, key in stored_grids.values_list("pk", "key") if key not in kept]
+    if gone:  # delete by key only what is gone: a refresh that changes nothing deletes nothing
+        RateRollup.objects.filter(pk__in=gone).delete()
+    _upsert(grid_rows)
+    before = set(AgencyRateRollup.objects.filter(under_codes_q("grid_code", [grid_key]), month=month)
+                 .values_list("agency_id", flat=True))
+    refresh_agency_grids(month, start, end, grid_code=grid_key)
+    after = set(AgencyRateRollup.objects.filter(under_codes_q("grid_code", [grid_key]), month=month)
+                .values_list("agency_id", flat=True))
+    # The units above the grid: sums of the stored grid rows under each one's code.
+    for dimension in (RateDimension.COMMUNITY, RateDimension.STREET, RateDimension.DISTRICT):
+        key = grid_key[:UNIT_KEY_LENGTH[dimension]]
+        grids = RateRollup.objects.filter(under_codes_q("key", [key]), month=month, dimension=RateDimension.GRID)
+        _store_sum(month, dimension, key, grids)
+    for agency_id in sorted(before | after):
+        _store_sum(month, RateDimension.AGENCY, str(agency_id),
+                   AgencyRateRollup.objects.filter(month=month, agency_id=agency_id))
+
+
+def _store_sum(month, dimension, key, rows):
+    totals = rows.aggregate(**{f: Sum(f) for f in ROLLUP_COUNTS})
+    if totals["total"]:
+        _upsert([RateRollup(month=month, dimension=dimension, key=key, **{f: totals[f] or 0 for f in ROLLUP_COUNTS})])
+    elif (gone := RateRollup.objects.filter(month=month, dimension=dimension, key=key).values_list("pk", flat=True)[:1]):
+        RateRollup.objects.filter(pk__in=list(gone)).delete()
 
 
 COUNT_FIELDS = ["total", "responded", "resolved", "satisfied", "basically"]
@@ -134,7 +173,9 @@ def refresh_agency_grids(month, start, end, *, grid_code=None, agency_ids=None):
     links = CaseAgency.objects.filter(returned_at__isnull=True, case__created_at__gte=start, case__created_at__lt=end)
     existing = AgencyRateRollup.objects.filter(month=month)
     if grid_code:
-        links, existing = links.filter(case__grid_code=grid_code), existing.filter(grid_code=grid_code)
+        # Everything under the grid's code (its micro-grids too), by a code range on the index.
+        links = links.filter(under_codes_q("case__grid_code", [grid_code]))
+        existing = existing.filter(under_codes_q("grid_code", [grid_code]))
     if agency_ids is not None:
         links, existing = links.filter(agency_id__in=agency_ids), existing.filter(agency_id__in=agency_ids)
     rows = [
@@ -163,12 +204,25 @@ def on_rated(payload):
         refresh_for_case(case)
 
 
+FULL_MARK = "rates.full"
+
+
 def refresh_recent(now=None):
-    """What the tick does: this month and the last (ratings arrive after the month ends)."""
-    today = timezone.localtime(now or timezone.now()).date().replace(day=1)
+    """The tick step: once a day (settings.ROLLUP_FULL_HOUR), this month and the last in full
+    (ratings arrive after the month ends). Every rating and reopening refreshes its own grid's rows
+    after commit (on_rated, through the outbox); the daily pass corrects anything a lost message
+    missed. Nothing about the rates changes with time alone, so the other minutes do nothing."""
+    from gongzhi.core import tick
+
+    now = now or timezone.now()
+    if not tick.full_pass_due(FULL_MARK, now):
+        return {"full": False}
+    today = timezone.localtime(now).date().replace(day=1)
     previous = (today - datetime.timedelta(days=1)).replace(day=1)
     for month in (previous, today):
         refresh_month(month)
+    tick.mark(FULL_MARK, now)
+    return {"full": True}
 
 
 def ranking(dimension, month=None, keys=None):

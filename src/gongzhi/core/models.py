@@ -115,3 +115,22 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key} @{self.window}: {self.count}"
+
+
+class TickMarkQuerySet(ScopedQuerySet):
+    def scope_q(self, user):
+        # The minute job's bookkeeping, not anybody's records.
+        return Q(pk__in=[])
+
+
+class TickMark(models.Model):
+    """When a tick step last did a piece of work (core.tick.last_mark / mark): the start of the
+    next incremental window, or the day of the last full recount."""
+
+    name = models.CharField(max_length=60, primary_key=True)
+    at = models.DateTimeField()
+
+    objects = TickMarkQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.name} @ {self.at:%Y-%m-%d %H:%M:%S}"

@@ -514,11 +514,11 @@ def similar_samples(samples, rng):
     return timings.samples
 
 
-def one_tick():
-    """One minute job at N cases: (seconds, queries)."""
+def one_tick(timings=None):
+    """One minute job at N cases: (seconds, queries); ``timings`` receives each step's seconds."""
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
-        results = tick.run_once()
+        results = tick.run_once(timings=timings)
         seconds = time.perf_counter() - started
     failed = [name for name, result in results.items() if result == "failed"]
     if failed:
