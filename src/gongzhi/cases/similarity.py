@@ -19,7 +19,7 @@ nearness and the 小类 count.
 """
 import datetime
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,8 +67,15 @@ def _street_ranges(street, user):
     return [code for code in scope if code.startswith(street)]
 
 
+# What a candidate is compared by, read as plain rows: thousands of them are read per search,
+# and building a model instance (with its category and grid) for each was most of a search's
+# time at 10 million cases. The few shown are read in full afterwards.
+Candidate = namedtuple("Candidate", "pk created_at lat lng building_id category_id title description words")
+
+
 def candidates(case, *, user=None, now=None, within_m=None):
-    """The bounded set of open cases a duplicate of ``case`` is looked for in, newest first.
+    """The bounded set of open cases a duplicate of ``case`` is looked for in, newest first, as
+    ``Candidate`` rows.
 
     Two indexed queries: the grids near the case (``case_scope_status_time``) and the
     same 小类 in the street (``case_open_category``). With ``user``, only what they may
@@ -92,14 +99,18 @@ def candidates(case, *, user=None, now=None, within_m=None):
     open_recent = Case.objects.filter(status__in=OPEN_STATUSES, main_case__isnull=True, created_at__gte=since)
     if case.pk is not None:
         open_recent = open_recent.exclude(pk=case.pk)
-    open_recent = open_recent.select_related("category__parent", "grid").order_by("-created_at", "-id")
+    open_recent = open_recent.order_by("-created_at", "-id")
     found = {}
     if grids:
-        found.update((c.pk, c) for c in open_recent.filter(grid_code__in=grids)[:MAX_CANDIDATES])
+        found.update((c.pk, c) for c in _rows(open_recent.filter(grid_code__in=grids)))
     if case.category_id is not None:
-        same_kind = open_recent.filter(under_codes_q("grid_code", ranges), category_id=case.category_id)
-        found.update((c.pk, c) for c in same_kind[:MAX_CANDIDATES])
+        found.update((c.pk, c) for c in _rows(open_recent.filter(under_codes_q("grid_code", ranges),
+                                                                  category_id=case.category_id)))
     return sorted(found.values(), key=lambda c: (c.created_at, c.pk), reverse=True)
+
+
+def _rows(queryset):
+    return [Candidate._make(row) for row in queryset.values_list(*Candidate._fields)[:MAX_CANDIDATES]]
 
 
 # Transformed texts of candidates, kept per process: a case's wording does not change, and
@@ -184,11 +195,14 @@ def similar_open_cases(case, *, user=None, within_m=None, limit=5, min_text_scor
     scores = text_scores + np.where(near, closeness, 0.0)
     # Best first; ties keep the candidates' order (most recent first).
     picked = picked[np.argsort(-scores[picked], kind="stable")][:limit]
+    shown = Case.objects.select_related("category__parent", "grid").in_bulk([others[i].pk for i in picked])
     results = []
     for i in picked:
+        if others[i].pk not in shown:  # gone since it was read (merged away and deleted): skip it
+            continue
         reasons = (["near"] if near[i] else []) + (["text"] if alike[i] else [])
         results.append(SimilarCase(
-            case=others[i], distance_m=float(distances[i]) if has_distance[i] else None,
+            case=shown[others[i].pk], distance_m=float(distances[i]) if has_distance[i] else None,
             text_score=round(float(text_scores[i]), 4), reasons=reasons, score=round(float(scores[i]), 4),
         ))
     return results
