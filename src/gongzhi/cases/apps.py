@@ -12,6 +12,7 @@ class CasesConfig(GongzhiAppConfig):
     api_router = "gongzhi.cases.api.router"
     figures = "gongzhi.cases.figures.FIGURES"
     tick_steps = ("gongzhi.cases.deadlines.run", "gongzhi.cases.rates.refresh_recent", "gongzhi.cases.routing.train_step",
+                  "gongzhi.cases.vectors.refresh_step",
                   "gongzhi.cases.drafts.forget_stale")
     demo_steps = ((60, "gongzhi.cases.demo.build"),)
     menu = "gongzhi.cases.menu.MENU"

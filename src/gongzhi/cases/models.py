@@ -570,6 +570,19 @@ class TextModel(models.Model):
         ordering = ["-id"]
 
 
+class CaseVector(models.Model):
+    """An open case's wording as the stored text model sees it: its TF-IDF row, packed
+    (cases/vectors.py). Written at intake and, for the open cases, by the minute job after each
+    refit; the similar-case search reads thousands per search instead of computing them
+    (decision 82). Kept apart from Case so that no other read of a case carries it."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="vector")
+    model = models.BigIntegerField()  # the TextModel row it was made with; another one means stale
+    data = models.BinaryField()
+
+    objects = NobodyQuerySet.as_manager()
+
+
 class AgencyRateRollupQuerySet(ScopedQuerySet):
     def scope_q(self, user):
         return under_codes_q("grid_code", user.scope_codes())

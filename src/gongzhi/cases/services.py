@@ -19,7 +19,7 @@ from gongzhi.territory.geometry import locate
 from gongzhi.territory.models import Building
 from gongzhi.territory.identity import normalize_phone
 
-from . import notify
+from . import notify, vectors
 from .photos import prepare_photos, store_photos
 from .textserve import case_words
 from .models import (CASE_SCOPE_ROLES, Case, CaseAgency, CaseContactView, CaseCounter, Category, CategoryTimeLimit, Channel, Rating,
@@ -135,6 +135,7 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
     )
     entry = TimelineEntry.objects.create(case=case, move="register", actor=recorded_by or reporter, at=now,
                                          status_before="", status_after=case.status, details={"channel": channel})
+    vectors.store_new(case)  # what the similar-case search compares it by (decision 82)
     if photos:
         store_photos(case, photos, uploaded_by=recorded_by or reporter)
     notify.announce(case, entry.pk, "register", actor_id=(recorded_by or reporter).pk if (recorded_by or reporter) else None)

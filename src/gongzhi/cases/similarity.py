@@ -30,7 +30,7 @@ from gongzhi.core.scoping import minimal_codes, under_codes_q
 from gongzhi.territory.geometry import micro_grids_near
 from gongzhi.territory.models import CODE_LENGTH, Level
 
-from . import textmodel
+from . import textmodel, vectors
 from .models import CASE_SCOPE_ROLES, OPEN_STATUSES, Case
 from .textserve import case_text, dot_rows, tokens  # noqa: F401 - tokens: the words other parts search by
 
@@ -70,7 +70,10 @@ def _street_ranges(street, user):
 # What a candidate is compared by, read as plain rows: thousands of them are read per search,
 # and building a model instance (with its category and grid) for each was most of a search's
 # time at 10 million cases. The few shown are read in full afterwards.
-Candidate = namedtuple("Candidate", "pk created_at lat lng building_id category_id title description words")
+Candidate = namedtuple("Candidate", "pk created_at lat lng building_id category_id title description words "
+                                    "vector_model vector_data")
+CANDIDATE_COLUMNS = ("pk", "created_at", "lat", "lng", "building_id", "category_id", "title", "description", "words",
+                     "vector__model", "vector__data")
 
 
 def candidates(case, *, user=None, now=None, within_m=None):
@@ -110,7 +113,7 @@ def candidates(case, *, user=None, now=None, within_m=None):
 
 
 def _rows(queryset):
-    return [Candidate._make(row) for row in queryset.values_list(*Candidate._fields)[:MAX_CANDIDATES]]
+    return [Candidate._make(row) for row in queryset.values_list(*CANDIDATE_COLUMNS)[:MAX_CANDIDATES]]
 
 
 # Transformed texts of candidates, kept per process: a case's wording does not change, and
@@ -122,7 +125,18 @@ _vectors_model = {"model": None}
 
 
 def _vectors_of(model, cases):
-    """The TF-IDF rows of ``cases``' texts (unit length, sparse: columns and values)."""
+    """The TF-IDF rows of ``cases``' texts (unit length, sparse: columns and values): the stored
+    ones made with this model (cases/vectors.py), the others from the cache or computed."""
+    row_id = getattr(model, "row_id", None)
+    stored = {c.pk: vectors.unpack(c.vector_data) for c in cases
+              if row_id is not None and getattr(c, "vector_model", None) == row_id and c.vector_data is not None}
+    if len(stored) == len(cases):
+        return [stored[c.pk] for c in cases]
+    computed = iter(_computed_vectors(model, [c for c in cases if c.pk not in stored]))
+    return [stored[c.pk] if c.pk in stored else next(computed) for c in cases]
+
+
+def _computed_vectors(model, cases):
     keys = [(c.pk, case_text(c.title, c.description)) for c in cases]
     words = {c.pk: c.words for c in cases}
     with _vectors_lock:

@@ -55,10 +55,13 @@ def _load(pk):
         return None
     try:
         # Our own rows, written by store() below from textserve.Model: plain numpy arrays and dicts.
-        return pickle.loads(bytes(blob))
+        model = pickle.loads(bytes(blob))
     except Exception:  # noqa: BLE001 - made by another version: the tick retrains (library() differs)
         log.exception("the stored text model %s cannot be read", pk)
         return None
+    # Which row it is: stored case vectors name the model they were made with (cases/vectors.py).
+    model.row_id = pk
+    return model
 
 
 def current():
@@ -88,6 +91,7 @@ def store(model, *, trained_at, closed_cases, newest_closed_at, newest_case_id):
             blob=blob,
         )
         TextModel.objects.filter(pk__lt=row.pk).delete()
+    model.row_id = row.pk
     with _lock:
         _state.update(version=row.version, model=model, due=time.monotonic() + _check_seconds())
     return row

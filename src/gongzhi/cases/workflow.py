@@ -23,7 +23,7 @@ from gongzhi.dashboard import tallies
 from gongzhi.people.models import TERRITORIAL_ROLES, Agency, Role
 
 from . import notify, services
-from .models import CASE_SCOPE_ROLES, OPEN_STATUSES, WHISTLE_REPORT_MINUTES, Case, CaseAgency, CaseRating, Rating, Status, TimelineEntry
+from .models import CASE_SCOPE_ROLES, OPEN_STATUSES, WHISTLE_REPORT_MINUTES, Case, CaseAgency, CaseRating, CaseVector, Rating, Status, TimelineEntry
 
 GRID = frozenset({Role.GRID_WORKER})
 TERRITORY = TERRITORIAL_ROLES
@@ -185,6 +185,10 @@ def _apply(case, move_name, actor, now, note="", params=None):
     entry = TimelineEntry.objects.create(case=case, move=move_name, actor=actor, at=now, note=note,
                                          status_before=before, status_after=after, details=details)
     notify.announce(case, entry.pk, move_name, details, actor_id=actor.pk if actor else None)
+    if before in OPEN_STATUSES and after not in OPEN_STATUSES:
+        # Only open cases are compared for duplicates: a closed or merged case's stored row goes
+        # (decision 82); a reopened one is computed when searched, and stored after the next refit.
+        CaseVector.objects.filter(case_id=case.pk).delete()
     if move_name in ("rate", "return_visit", "reopen"):
         # The rates roll-up follows after commit (outbox), outside the case's lock.
         outbox.enqueue("cases.refresh_rates", f"rates:case:{case.pk}:entry:{entry.pk}", {"case": case.pk})

@@ -105,12 +105,17 @@ class User(AbstractUser):
         return {a.agency_id for a in self._assignments() if a.agency_id and a.role == Role.PROFESSIONAL_GRID_WORKER}
 
     def scope_codes(self, roles=None):
-        """Codes of the units this user's roles cover, optionally only for ``roles``."""
-        codes = set()
-        for a in self._assignments():
-            if roles is None or a.role in roles:
-                codes.update(u.code for u in a.units.all())
-        return codes
+        """Codes of the units this user's roles cover, optionally only for ``roles``.
+
+        Kept per role set for as long as the assignments are (a page asks a dozen times)."""
+        assignments = self._assignments()
+        memo = getattr(self, "_scope_memo", None)
+        if memo is None or memo[0] is not assignments:
+            memo = self._scope_memo = (assignments, {})
+        key = None if roles is None else frozenset(roles)
+        if key not in memo[1]:
+            memo[1][key] = frozenset(u.code for a in assignments if roles is None or a.role in roles for u in a.units.all())
+        return set(memo[1][key])
 
 
 class AgencyKind(models.TextChoices):
