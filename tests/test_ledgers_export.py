@@ -33,7 +33,7 @@ def test_the_case_export_has_the_same_rows_as_the_ledger_page_with_the_same_quer
     for query in ({"status": "open"}, {"unit": cw.grid_a.code}, {}, {"q": "健身"}, {"status": "closed"}):
         page = client.get(reverse("cases:ledger"), query)
         headers, rows = sheet_rows(client.get(reverse("ledgers:export", args=["cases"]), query))
-        assert headers[0] == "案件编号" or headers[0]  # Chinese headers by default
+        assert headers[0] == "诉求编号"  # Chinese headers by default
         assert sorted(r[0] for r in rows) == sorted(c.number for c in page.context["cases"]), query
     log = ExportLog.objects.filter(user=cw.secretary).first()
     assert log.ledger == "cases" and log.rows == 1 and log.filters == {"status": "closed"} and not log.full
@@ -51,7 +51,7 @@ def test_the_case_export_sums_up_the_timeline_in_one_cell(client, cw):
     case = move(report(cw), "solve_on_spot", cw.worker_a, note="当场修好了")
     client.force_login(cw.secretary)
     headers, rows = sheet_rows(client.get(reverse("ledgers:export", args=["cases"])))
-    summary = rows[0][headers.index("时间线")]
+    summary = rows[0][headers.index("办理过程")]
     assert "登记" in summary and "\n" in summary and case.number == rows[0][0]
 
 

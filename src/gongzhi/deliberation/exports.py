@@ -32,7 +32,7 @@ def meetings(user, full=False):
 MEETING_COLUMNS = (
     Column(_("title"), 30), Column(_("format"), 14), Column(_("unit"), 14), Column(_("party organization"), 18),
     Column(_("starts at"), 18), Column(_("ends at"), 18), Column(_("place"), 18), Column(_("status"), 10),
-    Column(_("signed in"), 8), Column(_("agenda items"), 8), Column(_("decisions"), 8),
+    Column(_("people signed in"), 8), Column(_("agenda items"), 8), Column(_("decisions"), 8),
 )
 
 

@@ -26,7 +26,7 @@ def residents(user, full=False):
 
 COLUMNS = (
     Column(_("grid"), 14), Column(_("estate"), 16), Column(_("building"), 10), Column(_("room"), 10),
-    Column(_("name"), 12), Column(_("gender"), 6), Column(_("ID number"), 22, text_format=True),
+    Column(_("Name"), 12), Column(_("gender"), 6), Column(_("ID number"), 22, text_format=True),
     Column(_("phone"), 16, text_format=True), Column(_("birth date"), 12), Column(_("household head"), 8),
 )
 
