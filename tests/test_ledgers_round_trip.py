@@ -60,7 +60,7 @@ def test_decision_progress_edited_in_the_exported_sheet_is_imported_back(client,
     assert DecisionUpdate.objects.get(decision=first).note == "已买好配件"
     assert second.what == "网格员督促物业" and not DecisionUpdate.objects.filter(decision=second).exists()
     # The same sheet again: nothing to report but the note, which is a new report each time.
-    sheet.cell(row=row_of(sheet, first.pk), column=note, value=None)
+    sheet.cell(row=row_of(sheet, first.pk), column=note).value = None
     assert upload(client, "decision_progress", book).unchanged == 2
 
 
