@@ -78,3 +78,59 @@ def test_a_case_export_uses_a_flat_number_of_queries(client, cw, rows, django_as
         response = client.get(reverse("ledgers:export", args=["cases"]))
         _headers, found = sheet_rows(response)
     assert len(found) == rows
+
+
+def test_residents_are_exported_masked_by_default(client, world):
+    client.force_login(world.secretary)
+    headers, rows = sheet_rows(client.get(reverse("ledgers:export", args=["residents"])))
+    ids, phones = headers.index("身份证号码"), headers.index("联系电话")
+    assert sorted(r[headers.index("姓名")] for r in rows) == ["张三", "李四"]
+    assert all("*" in r[ids] and "*" in r[phones] for r in rows)
+    assert world.resident_a.id_number not in str(rows) and world.resident_a.phone not in str(rows)
+    log = ExportLog.objects.get()
+    assert log.ledger == "residents" and log.rows == 2 and not log.full
+
+
+def test_residents_follow_the_residents_page_filters_and_scope(client, world):
+    client.force_login(world.worker_a)
+    _headers, rows = sheet_rows(client.get(reverse("ledgers:export", args=["residents"])))
+    assert [r[4] for r in rows] == ["张三"]
+    client.force_login(world.secretary)
+    _headers, rows = sheet_rows(client.get(reverse("ledgers:export", args=["residents"]), {"unit": world.grid_b.code}))
+    assert [r[4] for r in rows] == ["李四"]
+    assert ExportLog.objects.filter(user=world.secretary).get().filters == {"unit": world.grid_b.code}
+
+
+def test_a_full_resident_export_needs_the_role_and_a_confirming_post_and_is_logged(client, world):
+    url = reverse("ledgers:export", args=["residents"])
+    client.force_login(world.worker_a)  # a grid worker sees residents masked, never in full
+    assert client.post(url, {"full": "1", "confirm": "1"}).status_code == 403
+    client.force_login(world.secretary)
+    assert client.post(url, {"full": "1"}).status_code == 400  # not confirmed
+    assert not ExportLog.objects.exists()
+    headers, rows = sheet_rows(client.post(f"{url}?unit={world.grid_a.code}", {"full": "1", "confirm": "1"}))
+    assert rows[0][headers.index("身份证号码")] == world.resident_a.id_number
+    assert rows[0][headers.index("联系电话")] == world.resident_a.phone
+    log = ExportLog.objects.get()
+    assert log.full and log.rows == 1 and log.user == world.secretary and log.filters == {"unit": world.grid_a.code}
+    assert world.resident_a.id_number not in str(log.filters)
+
+
+def test_a_full_export_of_a_ledger_without_personal_data_is_refused(client, cw):
+    client.force_login(cw.secretary)
+    assert client.post(reverse("ledgers:export", args=["cases"]), {"full": "1", "confirm": "1"}).status_code == 400
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_a_resident_export_uses_a_flat_number_of_queries(client, world, rows, django_assert_max_num_queries):
+    from gongzhi.territory import services as territory
+    from gongzhi.territory.identity import id_check_char
+
+    for n in range(rows):
+        first17 = f"37081119700101{n:02d}1"  # an odd 17th digit: a man
+        territory.create_resident(household=world.household_b, name=f"居民{n}", gender="M",
+                                  id_number=first17 + id_check_char(first17), phone="")
+    client.force_login(world.secretary)
+    with django_assert_max_num_queries(8):
+        _headers, found = sheet_rows(client.get(reverse("ledgers:export", args=["residents"])))
+    assert len(found) == rows + 2
