@@ -134,3 +134,9 @@ def test_a_resident_export_uses_a_flat_number_of_queries(client, world, rows, dj
     with django_assert_max_num_queries(8):
         _headers, found = sheet_rows(client.get(reverse("ledgers:export", args=["residents"])))
     assert len(found) == rows + 2
+
+
+def test_the_export_reads_the_replica_when_there_is_one():
+    from gongzhi.ledgers import views_exports
+
+    assert views_exports.export.reads_replica and not getattr(views_exports.index, "reads_replica", False)

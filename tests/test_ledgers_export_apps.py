@@ -110,3 +110,21 @@ def test_the_apps_exports_use_a_flat_number_of_queries(client, world, room, n, d
         with django_assert_max_num_queries(9):
             _headers, rows = sheet(client, key)
         assert rows, key
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_industry_exports_use_a_flat_number_of_queries(client, park, n, django_assert_max_num_queries):
+    from gongzhi.industry.models import NeedKind, PartyStatus
+    from gongzhi.industry.services import market
+    from gongzhi.industry.services.enterprises import create_enterprise
+    from gongzhi.industry.services.uscc import make_uscc
+
+    for i in range(n):
+        enterprise = create_enterprise(name=f"新企业{i}", uscc=make_uscc("370871", 100 + i), unit=park.grid_a,
+                                       party_status=PartyStatus.NONE, staff=5, by=park.staff)
+        market.post_need(enterprise, by=park.staff, kind=NeedKind.TALENT, text=f"招聘{i}", suggest_now=False)
+    client.force_login(park.staff)
+    for key in ("coverage_gaps", "needs"):
+        with django_assert_max_num_queries(9):
+            _headers, rows = sheet(client, key)
+        assert len(rows) >= n, key
