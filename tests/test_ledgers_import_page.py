@@ -72,10 +72,18 @@ def test_an_upload_without_a_file_is_refused(client, world):
     assert response.status_code == 400 and ImportRun.objects.count() == 0
 
 
-def test_a_grid_worker_may_not_import(client, world):
+def test_a_grid_worker_may_not_import_master_data(client, world):
+    # A grid worker may only send back the round trips (decision 80): decision progress, need status.
     client = signed_in(client, world.worker_a)
+    assert [kind for kind, _title in client.get(reverse("ledgers:imports")).context["kinds"]] == ["decision_progress", "need_status"]
+    assert upload(client, "residents", workbook("residents", [resident_row(world)])).status_code == 400
+    assert ImportRun.objects.count() == 0
+    assert client.get(reverse("ledgers:import_template", args=["residents"])).status_code == 404
+
+
+def test_a_resident_may_not_import(client, world):
+    client = signed_in(client, world.outsider)
     assert client.get(reverse("ledgers:imports")).status_code == 403
-    assert upload(client, "residents", workbook("residents", [resident_row(world)])).status_code == 403
     assert client.get(reverse("ledgers:import_template", args=["residents"])).status_code == 403
 
 

@@ -17,6 +17,7 @@ class CasesConfig(GongzhiAppConfig):
     demo_steps = ((60, "gongzhi.cases.demo.build"),)
     menu = "gongzhi.cases.menu.MENU"
     cockpit = "gongzhi.cases.cockpit.PARTS"
+    exports = "gongzhi.cases.exports.EXPORTS"
     notices = "gongzhi.cases.notify.MESSAGES"
     outbox_handlers = {"cases.announce": "gongzhi.cases.notify.on_move", "cases.refresh_rates": "gongzhi.cases.rates.on_rated"}
 

@@ -20,6 +20,8 @@ class DeliberationConfig(GongzhiAppConfig):
     menu = "gongzhi.deliberation.menu.MENU"
     notices = "gongzhi.deliberation.notify.NOTICES"
     cockpit = "gongzhi.deliberation.cockpit.PARTS"
+    exports = "gongzhi.deliberation.exports.EXPORTS"
+    importers = "gongzhi.deliberation.importers.IMPORTERS"
     outbox_handlers = {"deliberation.announce": "gongzhi.deliberation.notify.on_announce"}
 
     def ready(self):

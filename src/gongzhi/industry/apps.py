@@ -13,3 +13,5 @@ class IndustryConfig(GongzhiAppConfig):
     figures = "gongzhi.industry.figures.FIGURES"
     demo_steps = ((85, "gongzhi.industry.demo.build"),)
     menu = "gongzhi.industry.menu.MENU"
+    exports = "gongzhi.industry.exports.EXPORTS"
+    importers = "gongzhi.industry.importers.IMPORTERS"

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scoping import under_codes_q
 
-from .models import Chain, Enterprise, PartyStatus, Scale
+from .models import Chain, Enterprise, Need, NeedKind, NeedStatus, PartyStatus, Scale
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -35,3 +35,19 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     def by_chain(self, queryset, name, value):
         return queryset.filter(pk__in=value.members.values("pk"))
+
+
+class NeedFilter(django_filters.FilterSet):
+    """The needs' filters (the needs ledger's export; the market pages when they move onto it)."""
+
+    status = django_filters.ChoiceFilter(label=_("status"), choices=NeedStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("kind"), choices=NeedKind.choices)
+    unit = django_filters.CharFilter(label=_("Part of the park (code)"), method="by_unit", max_length=18)
+    enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id")
+
+    class Meta:
+        model = Need
+        fields = []
+
+    def by_unit(self, queryset, name, value):
+        return queryset.filter(under_codes_q("enterprise__unit__code", [value])) if value.isdigit() else queryset.none()

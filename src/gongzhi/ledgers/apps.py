@@ -11,3 +11,4 @@ class LedgersConfig(GongzhiAppConfig):
     name = "gongzhi.ledgers"
     verbose_name = _("Ledgers")
     url_prefix = "ledgers/"
+    menu = "gongzhi.ledgers.menu.MENU"

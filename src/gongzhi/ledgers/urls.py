@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views_imports
+from . import views_exports, views_imports
 
 app_name = "ledgers"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views_exports.index, name="index"),
+    path("export/<slug:key>.xlsx", views_exports.export, name="export"),
+]
 
 # Imports (views_imports.py)
 urlpatterns += [

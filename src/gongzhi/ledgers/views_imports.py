@@ -18,14 +18,21 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _kinds(user):
+    """The importers this person may run: those whose roles they hold (master data: EDITOR_ROLES;
+    the round trips of decisions and needs: the roles that may report on them)."""
+    return {kind: importer for kind, importer in plugins.importers().items()
+            if user.is_active and user.holds(importer.roles)}
+
+
 def _editor(request):
-    if not request.user.may_edit_master_data():
+    if not _kinds(request.user):
         raise PermissionDenied
     return request.user
 
 
-def _importer(kind):
-    importer = plugins.importers().get(kind)
+def _importer(user, kind):
+    importer = _kinds(user).get(kind)
     if importer is None:
         raise Http404
     return importer
@@ -35,7 +42,7 @@ def _importer(kind):
 @require_http_methods(["GET", "POST"])
 def imports(request):
     user = _editor(request)
-    kinds = plugins.importers()
+    kinds = _kinds(user)
     error = ""
     if request.method == "POST":
         kind, upload = request.POST.get("kind", ""), request.FILES.get("file")
@@ -60,8 +67,7 @@ def imports(request):
 @login_required
 @require_GET
 def import_template(request, kind):
-    _editor(request)
-    importer = _importer(kind)
+    importer = _importer(_editor(request), kind)
     buffer = io.BytesIO()
     importer.template(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

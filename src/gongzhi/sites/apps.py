@@ -17,6 +17,7 @@ class SitesConfig(GongzhiAppConfig):
     menu = "gongzhi.sites.menu.MENU"
     notices = "gongzhi.sites.notify.NOTICES"
     cockpit = "gongzhi.sites.cockpit.PARTS"
+    exports = "gongzhi.sites.exports.EXPORTS"
     outbox_handlers = {"sites.announce": "gongzhi.sites.notify.on_announce"}
 
     def ready(self):

@@ -13,6 +13,7 @@ class TerritoryConfig(GongzhiAppConfig):
     demo_steps = ((10, "gongzhi.territory.demo.build_territory"), (20, "gongzhi.territory.demo.build_estates"))
     menu = "gongzhi.territory.menu.MENU"
     importers = "gongzhi.territory.importers.IMPORTERS"
+    exports = "gongzhi.territory.exports.EXPORTS"
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save

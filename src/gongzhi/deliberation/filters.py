@@ -1,0 +1,53 @@
+"""Deliberation's filter sets (decision 70): meetings and decisions, for their ledgers' exports
+(and the list pages and API lists when they move onto them). Always run on ``visible_to(user)``."""
+import django_filters as df
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.scoping import under_codes_q
+
+from .models import Decision, DecisionStatus, Meeting, MeetingStatus, Purpose
+
+
+def _unit(field):
+    def by_unit(queryset, name, value):
+        value = value.strip()[:18]
+        return queryset.filter(under_codes_q(field, [value])) if value.isdigit() else queryset.none()
+    return by_unit
+
+
+class MeetingFilterSet(df.FilterSet):
+    unit = df.CharFilter(label=_("unit code"), method="filter_unit", max_length=18)
+    purpose = df.ChoiceFilter(label=_("purpose"), field_name="format__purpose", choices=Purpose.choices)
+    format = df.CharFilter(label=_("format"), field_name="format__code", max_length=40)
+    status = df.ChoiceFilter(label=_("status"), choices=MeetingStatus.choices)
+    starts_after = df.DateFilter(label=_("from"), field_name="starts_at", lookup_expr="date__gte")
+    starts_before = df.DateFilter(label=_("before"), field_name="starts_at", lookup_expr="date__lt")
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_unit(self, queryset, name, value):
+        return _unit("unit__code")(queryset, name, value)
+
+
+class DecisionFilterSet(df.FilterSet):
+    unit = df.CharFilter(label=_("unit code"), method="filter_unit", max_length=18)
+    status = df.ChoiceFilter(label=_("status"), choices=DecisionStatus.choices)
+    due_after = df.DateFilter(label=_("due from"), field_name="due_on", lookup_expr="gte")
+    due_before = df.DateFilter(label=_("due before"), field_name="due_on", lookup_expr="lt")
+    overdue = df.BooleanFilter(label=_("overdue"), method="filter_overdue")
+
+    class Meta:
+        model = Decision
+        fields = []
+
+    def filter_unit(self, queryset, name, value):
+        return _unit("meeting__unit__code")(queryset, name, value)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = Decision.objects.overdue(timezone.localdate())
+        return queryset.filter(pk__in=late.values("pk")) if value else queryset.exclude(pk__in=late.values("pk"))
