@@ -11,4 +11,5 @@ class DashboardConfig(GongzhiAppConfig):
     api_router = "gongzhi.dashboard.api.router"
     menu = "gongzhi.dashboard.menu.MENU"
     tick_steps = ("gongzhi.dashboard.tallies.refresh_recent",)
+    demo_steps = ((98, "gongzhi.dashboard.tallies.demo_step"),)
     outbox_handlers = {"cockpit.tally": "gongzhi.dashboard.tallies.on_move"}

@@ -30,7 +30,9 @@ class Tally(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month", "unit_code", "measure"], name="tally_unique")]
-        indexes = [models.Index(fields=["month", "unit_code"], name="tally_month_unit")]
+        indexes = [models.Index(fields=["month", "unit_code"], name="tally_month_unit"),
+                   # The headline figures: one measure's rows over every month (cases/figures.py).
+                   models.Index(fields=["measure", "unit_code"], name="tally_measure_unit")]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.unit_code} {self.measure}={self.count}"
