@@ -13,3 +13,4 @@ class IndustryConfig(GongzhiAppConfig):
     figures = "gongzhi.industry.figures.FIGURES"
     demo_steps = ((85, "gongzhi.industry.demo.build"), (86, "gongzhi.industry.demo_market.build"))
     menu = "gongzhi.industry.menu.MENU"
+    cockpit = "gongzhi.industry.cockpit.PARTS"

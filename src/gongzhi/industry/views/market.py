@@ -14,10 +14,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.errors import DomainError, NotFound
+from gongzhi.core.scoping import under_codes_q
 
 from ..models import (
     INDUSTRY_STAFF_ROLES, Agreement, Chain, Enterprise, Match, MatchStatus, Need, NeedKind, NeedStatus, Offer, liaison_enterprises,
@@ -40,6 +42,16 @@ def _date(value, field):
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise DomainError(_("Give the deadline as a date."), code="invalid", field=field) from None
+
+
+def _month(value):
+    """A YYYY-MM month as its (start, end) in local time, or None."""
+    try:
+        first = datetime.datetime.strptime((value or "").strip(), "%Y-%m")
+    except ValueError:
+        return None
+    after = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+    return timezone.make_aware(first), timezone.make_aware(after)
 
 
 def _matches():
@@ -89,6 +101,14 @@ def needs(request):
         found = found.filter(kind=kind)
     if status in NeedStatus.values:
         found = found.filter(status=status)
+    unit = request.GET.get("unit", "")
+    if unit:
+        found = found.filter(under_codes_q("enterprise__unit__code", [unit])) if unit.isdigit() and len(unit) <= 18 \
+            else found.none()
+    for name, field in (("posted", "created_at"), ("solved", "solved_at")):
+        month = _month(request.GET.get(name))
+        if month:
+            found = found.filter(**{f"{field}__gte": month[0], f"{field}__lt": month[1]})
     if chain:
         found = found.filter(enterprise__in=Enterprise.chains.through.objects.filter(chain_id=chain).filter(
             chain__in=chains).values("enterprise"))
