@@ -18,6 +18,7 @@ from gongzhi.people.models import Role
 from gongzhi.territory import services as territory
 from gongzhi.territory.models import Level
 from tests.conftest import make_user
+from tests.deliberation_helpers import default_formats
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def market(world):
     w.offer = rules.post_offer(w.e["浆料公司"], by=w.staff, kind=NeedKind.FUNDING, text="供应链金融 账期三个月")
     w.need = rules.post_need(w.e["恒安纸业"], by=w.liaison, kind=NeedKind.FUNDING, text="流动资金五百万元")
     w.private = rules.post_need(w.e["远方电气"], by=w.staff, kind=NeedKind.TALENT, text="远方电气的保密人才需求")
+    default_formats()      # a transactional test before this one (live_server) may have flushed them
     fmt = MeetingFormat.objects.get(code="yuanqu-shuoshi")
     start = timezone.now()
     w.meeting = Meeting.objects.create(format=fmt, unit=w.changji, title="园区说事（三月）", starts_at=start,
