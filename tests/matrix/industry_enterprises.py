@@ -41,6 +41,17 @@ ROUTES = {
     "industry:chain": on("chain", by_pk, methods=(GET,)),
     "industry:partners": on(None, lambda o: {}, methods=(GET,)),
     "industry:evaluations": on(None, lambda o: {}, methods=(GET,)),
+    # The market's pages (decision 77): the board filtered to the need's kind, a need, its moves.
+    "industry:needs": on(None, lambda o: {}, methods=(GET,), query=lambda o: {"kind": "funding", "status": "open"}),
+    "industry:need": on("need", by_pk, methods=(GET,)),
+    "industry:need-solve": on("need", by_pk, methods=(POST,), body=lambda o: {"outcome": "矩阵结果"}),
+    "industry:need-agreement": on("need", by_pk, methods=(POST,), body=lambda o: {"title": "矩阵协议"}),
+    "industry:match-confirm": on("match", by_pk, methods=(POST,)),
+    "industry:match-reject": on("match", by_pk, methods=(POST,)),
+    # A liaison's own page and forms: their own enterprises only, nothing to name.
+    "industry:mine": on(None, lambda o: {}, methods=(GET,)),
+    "industry:mine-need": on(None, lambda o: {}, methods=(POST,), body=lambda o: {"kind": "funding", "text": "矩阵需求"}),
+    "industry:mine-offer": on(None, lambda o: {}, methods=(POST,), body=lambda o: {"kind": "funding", "text": "矩阵供给"}),
 }
 
 API = {

@@ -11,7 +11,8 @@ class IndustryConfig(GongzhiAppConfig):
     api_router = "gongzhi.industry.api.router"
     api_prefix = "/industry"
     figures = "gongzhi.industry.figures.FIGURES"
-    demo_steps = ((85, "gongzhi.industry.demo.build"),)
+    demo_steps = ((85, "gongzhi.industry.demo.build"), (86, "gongzhi.industry.demo_market.build"))
     menu = "gongzhi.industry.menu.MENU"
     exports = "gongzhi.industry.exports.EXPORTS"
     importers = "gongzhi.industry.importers.IMPORTERS"
+    cockpit = "gongzhi.industry.cockpit.PARTS"

@@ -1,5 +1,5 @@
 """The industry app's pages, one module of views per concern (their ``urlpatterns`` joined here)."""
-from .views import chains, coverage, enterprises, partners
+from .views import chains, coverage, enterprises, market, partners
 
 app_name = "industry"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *coverage.urlpatterns,
     *chains.urlpatterns,
     *partners.urlpatterns,
+    *market.urlpatterns,
 ]

@@ -368,3 +368,22 @@ def record_agreement(*, by, title, parties, signed_on=None, need=None, meeting=N
 def cooperating(enterprises):
     """How many of ``enterprises`` are a party to at least one agreement."""
     return enterprises.filter(agreements__isnull=False).distinct().count()
+
+
+# --- reading for pages -------------------------------------------------------------------------
+
+MATCHMAKING_FORMATS = ("yuanqu-shuoshi", "qiye-gongxu")    # 园区说事, 企业供需对接会
+MEETING_CHOICES = 30
+
+
+def matchmaking_meetings(user):
+    """The matchmaking meetings (园区说事, 企业供需对接会) ``user`` sees in the zones where they
+    are park staff, newest first: the meetings a match may be confirmed at (decision 77)."""
+    from gongzhi.deliberation.models import Meeting
+
+    codes = [zone_code(code) for code in user.scope_codes(INDUSTRY_STAFF_ROLES)] if not user.is_superuser else None
+    found = Meeting.objects.visible_to(user).filter(format__code__in=MATCHMAKING_FORMATS)
+    if codes is not None:
+        found = found.filter(under_codes_q("unit__code", sorted(set(codes))))
+    return found.select_related("format", "unit").order_by("-starts_at", "-pk")[:MEETING_CHOICES]
+

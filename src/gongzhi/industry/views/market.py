@@ -1,0 +1,264 @@
+"""Pages of the supply-and-demand market (供需对接, issue 10; decision 77): park staff's needs
+board with each need's ranked suggested matches, a need's page, and an enterprise liaison's
+phone-friendly page (our needs and offers, suggested matches, our cooperation).
+
+Views only parse and answer: every write is a call to services/market.py, every read goes
+through ``visible_to`` (out of scope is 404), a refused move comes back as a message.
+"""
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gongzhi.core.errors import DomainError, NotFound
+from gongzhi.core.scoping import under_codes_q
+
+from ..models import (
+    INDUSTRY_STAFF_ROLES, Agreement, Chain, Enterprise, Match, MatchStatus, Need, NeedKind, NeedStatus, Offer, liaison_enterprises,
+)
+from ..services import market as rules
+
+PER_PAGE = 20
+
+
+def _pk(value):
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def _date(value, field):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Give the deadline as a date."), code="invalid", field=field) from None
+
+
+def _month(value):
+    """A YYYY-MM month as its (start, end) in local time, or None."""
+    try:
+        first = datetime.datetime.strptime((value or "").strip(), "%Y-%m")
+    except ValueError:
+        return None
+    after = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+    return timezone.make_aware(first), timezone.make_aware(after)
+
+
+def _matches():
+    """A need's matches still in play (suggested or confirmed), best first, with the offer's owner."""
+    return Prefetch("matches", to_attr="in_play", queryset=Match.objects.exclude(status=MatchStatus.REJECTED)
+                    .select_related("offer__enterprise", "offer__partner", "meeting").order_by("-score", "pk"))
+
+
+def _meeting(request):
+    """The matchmaking meeting chosen in the form (one the user sees in their zone), or None."""
+    pk = _pk(request.POST.get("meeting"))
+    if not pk:
+        return None
+    found = next((m for m in rules.matchmaking_meetings(request.user) if m.pk == pk), None)
+    if found is None:
+        raise DomainError(_("Choose a matchmaking meeting of your zone."), code="invalid", field="meeting")
+    return found
+
+
+def _act(request, done, then):
+    """Run one service call; a refusal is a message, out of scope is 404."""
+    try:
+        done()
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, error.text)
+    return redirect(then)
+
+
+def _back(request, need):
+    nxt = request.POST.get("next", "")
+    return nxt if nxt.startswith("/industry/") and "//" not in nxt else reverse("industry:need", args=[need.pk])
+
+
+# --- park staff ----------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def needs(request):
+    user = request.user
+    found = Need.objects.visible_to(user).select_related("enterprise")
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    chains = Chain.objects.visible_to(user).order_by("name")
+    chain = _pk(request.GET.get("chain"))
+    if kind in NeedKind.values:
+        found = found.filter(kind=kind)
+    if status in NeedStatus.values:
+        found = found.filter(status=status)
+    unit = request.GET.get("unit", "")
+    if unit:
+        found = found.filter(under_codes_q("enterprise__unit__code", [unit])) if unit.isdigit() and len(unit) <= 18 \
+            else found.none()
+    for name, field in (("posted", "created_at"), ("solved", "solved_at")):
+        month = _month(request.GET.get(name))
+        if month:
+            found = found.filter(**{f"{field}__gte": month[0], f"{field}__lt": month[1]})
+    if chain:
+        found = found.filter(enterprise__in=Enterprise.chains.through.objects.filter(chain_id=chain).filter(
+            chain__in=chains).values("enterprise"))
+    page = Paginator(found.prefetch_related(_matches()).order_by("-created_at", "-pk"), PER_PAGE) \
+        .get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "industry/needs.html", {
+        "page": page, "query": query.urlencode(), "kinds": NeedKind.choices, "statuses": NeedStatus.choices,
+        "chains": list(chains), "kind": kind, "status": status, "chain": chain,
+        "meetings": list(rules.matchmaking_meetings(user)), "next": request.get_full_path(),
+        "staff": user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES),
+    })
+
+
+@login_required
+@require_GET
+def need(request, pk):
+    n = get_object_or_404(Need.objects.visible_to(request.user).select_related("enterprise", "visit")
+                          .prefetch_related(_matches()), pk=pk)
+    staff = rules.is_staff_for(request.user, n.enterprise)
+    agreements = Agreement.objects.visible_to(request.user).filter(need=n).prefetch_related("parties")
+    return render(request, "industry/need.html", {
+        "n": n, "staff": staff, "agreements": agreements,
+        "meetings": list(rules.matchmaking_meetings(request.user)) if staff else [],
+        "rejected": n.matches.filter(status=MatchStatus.REJECTED).select_related("offer__enterprise", "offer__partner"),
+    })
+
+
+def _match_of(request, pk):
+    return get_object_or_404(Match.objects.visible_to(request.user).select_related("need__enterprise"), pk=pk)
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    match = _match_of(request, pk)
+    return _act(request, lambda: rules.confirm_match(match, by=request.user, meeting=_meeting(request)),
+                _back(request, match.need))
+
+
+@login_required
+@require_POST
+def reject(request, pk):
+    match = _match_of(request, pk)
+    return _act(request, lambda: rules.reject_match(match, by=request.user), _back(request, match.need))
+
+
+def _need_of(request, pk):
+    return get_object_or_404(Need.objects.visible_to(request.user).select_related("enterprise__unit"), pk=pk)
+
+
+@login_required
+@require_POST
+def solve(request, pk):
+    n = _need_of(request, pk)
+    post = request.POST
+    return _act(request, lambda: rules.solve_need(n, by=request.user, outcome=post.get("outcome", ""),
+                                                  amount_yuan=post.get("amount_yuan", "").strip() or None),
+                _back(request, n))
+
+
+@login_required
+@require_POST
+def agree(request, pk):
+    """An agreement between the need's enterprise and the enterprises of its confirmed matches
+    (those ticked), at a matchmaking meeting or not."""
+    n = _need_of(request, pk)
+    post = request.POST
+    offered = set(Match.objects.filter(need=n, status=MatchStatus.CONFIRMED, offer__enterprise__isnull=False)
+                  .values_list("offer__enterprise", flat=True))
+    ticked = {_pk(v) for v in post.getlist("party")} & offered
+
+    def record():
+        parties = [n.enterprise, *Enterprise.objects.filter(pk__in=ticked)]
+        rules.record_agreement(by=request.user, title=post.get("title", ""), parties=parties, need=n,
+                               meeting=_meeting(request), amount_yuan=post.get("amount_yuan", "").strip() or None)
+        messages.success(request, _("Agreement recorded."))
+
+    return _act(request, record, _back(request, n))
+
+
+# --- the enterprise liaison's page ------------------------------------------------------------
+
+def _ours(user):
+    return Enterprise.objects.filter(pk__in=liaison_enterprises(user)).order_by("name")
+
+
+@login_required
+@require_GET
+def mine(request):
+    user = request.user
+    ours = list(_ours(user))
+    ids = [e.pk for e in ours]
+    return render(request, "industry/mine.html", {
+        "ours": ours, "kinds": NeedKind.choices,
+        "needs": Need.objects.filter(enterprise__in=ids).select_related("enterprise").prefetch_related(_matches())
+        .order_by("-created_at", "-pk")[:50],
+        "offers": Offer.objects.filter(enterprise__in=ids).select_related("enterprise").order_by("-created_at")[:50],
+        "agreements": Agreement.objects.filter(parties__in=ids).distinct().prefetch_related("parties")
+        .order_by("-signed_on", "-pk")[:50],
+    })
+
+
+def _our_enterprise(request):
+    ours = list(_ours(request.user))
+    if not ours:
+        raise Http404
+    pk = _pk(request.POST.get("enterprise"))
+    found = next((e for e in ours if e.pk == pk), None) if pk else (ours[0] if len(ours) == 1 else None)
+    if found is None:
+        raise DomainError(_("Choose one of your enterprises."), code="invalid", field="enterprise")
+    return found
+
+
+@login_required
+@require_POST
+def post_need(request):
+    post = request.POST
+
+    def make():
+        rules.post_need(_our_enterprise(request), by=request.user, kind=post.get("kind", ""),
+                        text=post.get("text", ""), quantity=post.get("quantity", ""),
+                        deadline=_date(post.get("deadline"), "deadline"))
+        messages.success(request, _("Need posted; suggested matches are listed under it."))
+
+    return _act(request, make, "industry:mine")
+
+
+@login_required
+@require_POST
+def post_offer(request):
+    post = request.POST
+
+    def make():
+        rules.post_offer(_our_enterprise(request), by=request.user, kind=post.get("kind", ""),
+                         text=post.get("text", ""), quantity=post.get("quantity", ""))
+        messages.success(request, _("Offer posted."))
+
+    return _act(request, make, "industry:mine")
+
+
+urlpatterns = [
+    path("needs/", needs, name="needs"),
+    path("needs/<int:pk>/", need, name="need"),
+    path("needs/<int:pk>/solve/", solve, name="need-solve"),
+    path("needs/<int:pk>/agreement/", agree, name="need-agreement"),
+    path("matches/<int:pk>/confirm/", confirm, name="match-confirm"),
+    path("matches/<int:pk>/reject/", reject, name="match-reject"),
+    path("mine/", mine, name="mine"),
+    path("mine/needs/", post_need, name="mine-need"),
+    path("mine/offers/", post_offer, name="mine-offer"),
+]

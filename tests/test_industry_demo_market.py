@@ -1,0 +1,50 @@
+"""The market's demo step (86) after the zone's (85): 20+ needs solved through matches confirmed
+at matchmaking meetings and a 园区说事 agreement of 23 enterprises, counted from the records."""
+import datetime
+
+import pytest
+
+from gongzhi.core.demo import DemoBuilder
+from gongzhi.deliberation.models import Meeting
+from gongzhi.industry import demo, demo_market, figures
+from gongzhi.industry.models import Agreement, Match, MatchStatus, Need, NeedStatus
+
+
+@pytest.fixture(scope="module")
+def changji(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        builder = DemoBuilder(seed=7, today=datetime.date(2026, 11, 28))
+        demo.build(builder)
+        demo_market.build(builder)
+        yield builder
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def test_needs_are_solved_through_confirmed_matches_at_meetings(changji, db):
+    assert figures.needs_solved() >= 20
+    assert figures.needs_solved(demo.ZONE_CODE) == figures.needs_solved()
+    solved = Need.objects.filter(status=NeedStatus.SOLVED)
+    kinds = set(solved.values_list("kind", flat=True))
+    assert {"funding", "talent"} <= kinds
+    for need in solved:
+        confirmed = need.matches.filter(status=MatchStatus.CONFIRMED)
+        assert confirmed.exists() and all(m.meeting_id for m in confirmed)
+        assert need.outcome and need.solved_at >= need.created_at
+    assert Need.objects.filter(status=NeedStatus.OPEN, matches__isnull=False).exists()   # the board has work
+
+
+def test_a_yuanqu_shuoshi_meeting_where_23_enterprises_agree_to_cooperate(changji, db):
+    agreement = Agreement.objects.get(meeting__format__code="yuanqu-shuoshi")
+    assert agreement.parties.count() == 23
+    assert figures.cooperating() == 23
+    assert Meeting.objects.get(pk=agreement.meeting_id).unit.code == demo.ZONE_CODE
+    assert Match.objects.filter(meeting=agreement.meeting).exists()
+
+
+def test_the_liaison_has_a_need_of_their_own(changji, db):
+    liaison = changji.world.changji_liaison
+    hengan = changji.world.enterprises_by_name["恒安纸业"]
+    assert Need.objects.filter(enterprise=hengan, created_by=liaison, status=NeedStatus.OPEN).exists()
+    assert Need.objects.filter(enterprise=hengan, status=NeedStatus.SOLVED).exists()
