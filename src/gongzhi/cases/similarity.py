@@ -118,7 +118,7 @@ def _rows(queryset):
 
 # Transformed texts of candidates, kept per process: a case's wording does not change, and
 # tokenising (jieba) is most of a search's cost. Keyed by case and text, for one model only.
-VECTOR_CACHE_SIZE = 20_000
+VECTOR_CACHE_SIZE = 5_000  # only rows not stored with the current model (decision 82)
 _vectors = OrderedDict()
 _vectors_lock = threading.Lock()
 _vectors_model = {"model": None}
