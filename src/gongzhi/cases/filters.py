@@ -2,11 +2,13 @@
 (`GET /api/v1/cases`) use it so they never disagree (decisions 70 and 83). Personal data (phones,
 ID numbers, care tags) is never a filter or a sort key."""
 import datetime as dt
+import re
 
 import django_filters as df
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, TextField, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -14,11 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.scoping import under_codes_q
 
 from .models import OPEN_STATUSES, Case, Category, Channel, Rating, Status
+from .textserve import tokens
 
 STATUS_CHOICES = [("open", _("Open"))] + list(Status.choices)
 MAX_LIST = 20  # items in a comma list (statuses, category codes)
 # Reads 1/0 and true/false (the cockpit links with overdue=1); Django's own yes/no select reads "1" as unknown.
 YES_NO = df.widgets.BooleanWidget()
+KEYWORD_LIMIT = 100  # characters of a keyword query
+MAX_WORDS = 10  # words of it that are searched
+CASE_NUMBER = re.compile(r"^\d{4}-\d{6,}$")  # services.next_number's shape
 
 
 class DateOrTimeField(forms.CharField):
@@ -93,7 +99,7 @@ class CategoryCodeFilter(df.Filter):
 
 
 class CaseFilterSet(df.FilterSet):
-    q = df.CharFilter(label=_("keyword"), method="filter_q")
+    q = df.CharFilter(label=_("keyword"), method="filter_q", max_length=KEYWORD_LIMIT)
     category = df.NumberFilter(label=_("category"), field_name="category_id")
     category_code = CategoryCodeFilter(label=_("category codes"), widget=forms.HiddenInput)
     unit = df.CharFilter(label=_("unit code"), method="filter_unit")
@@ -121,10 +127,22 @@ class CaseFilterSet(df.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        words = [w for w in value.split() if w][:10]
+        """Every jieba word of the query as a whole word of the case's stored words (Case.words,
+        cut at intake by the same tokeniser; padded with spaces so a word is never part of
+        another); a case cut before words were stored is searched in its text. A case number finds
+        that case. It only narrows the other filters: nothing here counts the table."""
+        value = value.strip()[:KEYWORD_LIMIT]
+        if CASE_NUMBER.match(value):
+            return queryset.filter(number=value)
+        words = list(dict.fromkeys(tokens(value)))[:MAX_WORDS]
+        if not words:
+            return queryset if not value else queryset.none()
+        stored, uncut = Q(), Q(words="")
         for word in words:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
-        return queryset
+            stored &= Q(padded_words__contains=f" {word} ")
+            uncut &= Q(title__icontains=word) | Q(description__icontains=word)
+        return queryset.alias(padded_words=Concat(Value(" "), "words", Value(" "), output_field=TextField())).filter(
+            stored | uncut)
 
     def filter_unit(self, queryset, name, value):
         return queryset.filter(under_codes_q("grid_code", [value.strip()[:18]]))
