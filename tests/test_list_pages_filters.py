@@ -63,3 +63,41 @@ def test_the_meetings_page_defaults_to_upcoming_and_filters(client, meeting_worl
     assert page_titles(client.get(reverse("deliberation:meetings"), {"unit": world.grid_b.code})) == ["B网格后天"]
     bad = client.get(reverse("deliberation:meetings"), {"starts_after": "nonsense"})
     assert page_titles(bad) == [] and b"text-danger" in bad.content
+
+
+@pytest.fixture
+def activity_world(world):
+    from gongzhi.sites.services import activities as svc
+    from tests.sites_activity_helpers import course, one_off
+
+    course(world, sessions=2)
+    one_off(world)
+    svc.create_activity(unit=world.grid_b, kind="activity", title="B网格义剪", by=world.secretary, capacity=5)
+    return world
+
+
+@pytest.mark.parametrize("query", [
+    {}, {"kind": "course"}, {"kind": "activity"}, {"unit": "GRID_B"}, {"unit": "GRID_A", "kind": "activity"},
+    {"created_after": "TODAY"}, {"created_before": "TODAY"},
+])
+def test_the_activities_page_and_its_export_list_the_same_activities(client, activity_world, query):
+    world = activity_world
+    query = {k: {"GRID_A": world.grid_a.code, "GRID_B": world.grid_b.code,
+                 "TODAY": timezone.localdate().isoformat()}.get(v, v) for k, v in query.items()}
+    client.force_login(world.secretary)
+    page = client.get(reverse("sites:activities"), query)
+    assert page.status_code == 200
+    link = export_link(page)
+    assert link.startswith(reverse("ledgers:export", args=["activities"]) + "?")
+    _headers, rows = sheet_rows(client.get(link))
+    assert sorted(a.title for a in page.context["mine"]) == sorted(r[0] for r in rows), query
+
+
+def test_the_activities_filters_are_for_staff_only(client, activity_world):
+    from gongzhi.people.models import Role
+    from tests.conftest import make_user
+
+    client.force_login(make_user("resident-x", Role.RESIDENT, [activity_world.grid_a]))
+    page = client.get(reverse("sites:activities"))
+    assert page.status_code == 200 and b'data-testid="activity-filters"' not in page.content
+    assert b'data-testid="export-as-is"' not in page.content
