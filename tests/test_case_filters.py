@@ -1,5 +1,5 @@
 """The one case filter set (issue 11): it answers what the API list answers, searches by keyword
-and never filters on personal data."""
+(jieba words stored at intake, decision 83) and never filters on personal data."""
 import pytest
 
 from gongzhi.cases.filters import CaseFilterSet
@@ -29,11 +29,62 @@ def test_the_filter_set_answers_what_the_api_list_answers(api, cw):
     assert len(filtered(cw.worker_a, status="open")) == 3
 
 
-def test_keyword_search_finds_words_in_title_or_description(cw):
+def test_keyword_search_finds_every_word_of_the_query_in_the_stored_words(cw):
     lamp = report(cw, title="路灯不亮", description="南门路灯晚上不亮")
-    report(cw)
+    fitness = report(cw)  # 小区健身器材的扶手断了
     assert filtered(cw.worker_a, q="路灯") == [lamp.number]
-    assert filtered(cw.worker_a, q="扶手") != [lamp.number]
+    assert filtered(cw.worker_a, q="南门 路灯") == [lamp.number]
+    assert filtered(cw.worker_a, q="南门路灯") == [lamp.number]  # cut like the case's text
+    assert filtered(cw.worker_a, q="扶手") == [fitness.number]
+    assert filtered(cw.worker_a, q="路灯 扶手") == []  # every word, not any
+    assert filtered(cw.worker_a, q="电梯") == []
+
+
+def test_a_keyword_is_a_whole_word_not_a_part_of_one(cw):
+    fitness = report(cw)
+    assert " 健身器材 " in f" {Case.objects.get(pk=fitness.pk).words} "
+    assert filtered(cw.worker_a, q="健身器材") == [fitness.number]
+    assert filtered(cw.worker_a, q="器材") == []  # inside 健身器材, not a word of the case
+
+
+def test_keyword_search_combines_with_the_other_filters(cw):
+    lamp = report(cw, title="路灯不亮", description="南门路灯晚上不亮")
+    other = report(cw, title="路灯坏了", description="北门路灯坏了")
+    Case.objects.filter(pk=other.pk).update(status=Status.CLOSED)
+    assert filtered(cw.worker_a, q="路灯") == sorted([lamp.number, other.number])
+    assert filtered(cw.worker_a, q="路灯", status="open") == [lamp.number]
+    assert filtered(cw.worker_b, q="路灯") == []  # never outside one's scope
+
+
+def test_a_case_number_typed_as_a_keyword_finds_that_case(cw):
+    first, second = report(cw), report(cw)
+    assert filtered(cw.worker_a, q=second.number) == [second.number]
+    assert filtered(cw.worker_a, q=f" {first.number} ") == [first.number]
+    assert filtered(cw.worker_b, q=first.number) == []
+
+
+def test_a_case_without_stored_words_is_searched_in_its_text(cw):
+    lamp = report(cw, title="路灯不亮", description="南门路灯晚上不亮")
+    Case.objects.filter(pk=lamp.pk).update(words="")  # closed before words were stored
+    assert filtered(cw.worker_a, q="路灯") == [lamp.number]
+    assert filtered(cw.worker_a, q="路灯 扶手") == []
+
+
+def test_a_keyword_search_counts_nothing(cw):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report(cw, title="路灯不亮", description="南门路灯晚上不亮")
+    fs = CaseFilterSet({"q": "南门 路灯", "status": "open"}, queryset=Case.objects.visible_to(cw.worker_a))
+    with CaptureQueriesContext(connection) as seen:
+        assert fs.is_valid() and len(list(fs.qs[:25])) == 1
+    assert len(seen.captured_queries) == 1
+    assert "COUNT(" not in seen.captured_queries[0]["sql"].upper()
+
+
+def test_a_keyword_too_long_is_refused_before_the_database(cw):
+    fs = CaseFilterSet({"q": "路灯" * 60}, queryset=Case.objects.visible_to(cw.worker_a))
+    assert not fs.is_valid() and "q" in fs.errors
 
 
 def test_personal_data_is_not_a_filter():

@@ -17,7 +17,6 @@ from gongzhi.core.replica import reads_replica
 from gongzhi.core.errors import DomainError
 from gongzhi.core.paging import cursor_page
 from gongzhi.core.ratelimit import intake
-from gongzhi.core.scoping import under_codes_q
 from gongzhi.core.text import LONG_TEXT
 from gongzhi.people.models import Agency
 from gongzhi.territory.models import Building, Unit
@@ -166,24 +165,33 @@ def case_out(c, now):
     }
 
 
-@router.get("/cases", response=answers(CasePage), summary="Cases, newest first, with filters and a cursor")
-def list_cases(request, status: str = "", category: str = "", unit: str = "", created_after: dt.datetime = None,
-               created_before: dt.datetime = None, overdue: bool = False, after: str = "", limit: int = 25):
+# The case list's filters are the case filter set's (decision 83): the same names and meanings as
+# /cases/ledger/ and the case export. Listed here for the schema; the filter set reads them.
+FILTER_NOTE = ("Filters as on /cases/ledger/: q, category (id), category_code (comma list), unit, agency, status "
+               "(comma list, `open` = every open status), channel, created_after/created_before and "
+               "closed_after/closed_before (a date, the local day, or an ISO 8601 date and time; before is "
+               "exclusive), overdue, rating, solved, supervised.")
+
+
+@router.get("/cases", response=answers(CasePage), summary="Cases, newest first, with filters and a cursor",
+            description=FILTER_NOTE)
+def list_cases(request, q: str = "", status: str = "", category: str = "", category_code: str = "", unit: str = "",
+               agency: str = "", channel: str = "", created_after: str = "", created_before: str = "",
+               closed_after: str = "", closed_before: str = "", overdue: str = "", rating: str = "",
+               solved: str = "", supervised: str = "", after: str = "", limit: int = 25):
+    from ninja.errors import ValidationError as InvalidQuery
+
+    from .filters import CaseFilterSet
+
     now = timezone.now()
-    found = Case.objects.visible_to(request.auth).select_related("category")
-    if status:
-        found = found.filter(status__in=status.split(","))
-    if category:
-        found = found.filter(category__code__in=category.split(","))
-    if unit:
-        found = found.filter(under_codes_q("grid_code", [unit]))
-    if created_after:
-        found = found.filter(created_at__gte=created_after)
-    if created_before:
-        found = found.filter(created_at__lt=created_before)
-    if overdue:
-        found = found.filter(status__in=OPEN_STATUSES, resolve_by__lt=now)
-    rows, cursor = cursor_page(found, after or None, max(1, min(limit, MAX_LIMIT)))
+    params = request.GET.copy()
+    for paging in ("after", "limit"):
+        params.pop(paging, None)
+    filterset = CaseFilterSet(params, queryset=Case.objects.visible_to(request.auth).select_related("category"))
+    if not filterset.is_valid():
+        raise InvalidQuery([{"loc": ["query", name], "msg": str(messages[0]), "type": "filter"}
+                            for name, messages in filterset.errors.items()])
+    rows, cursor = cursor_page(filterset.qs, after or None, max(1, min(limit, MAX_LIMIT)))
     return {"items": [case_out(c, now) for c in rows], "next": cursor}
 
 

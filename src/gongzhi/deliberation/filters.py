@@ -1,6 +1,10 @@
 """Deliberation's filter sets (decision 70): meetings and decisions, for their ledgers' exports
 (and the list pages and API lists when they move onto them). Always run on ``visible_to(user)``."""
+import datetime
+
 import django_filters as df
+from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,12 +21,16 @@ def _unit(field):
 
 
 class MeetingFilterSet(df.FilterSet):
+    when = df.ChoiceFilter(label=_("when"), method="filter_when",
+                           choices=[("upcoming", _("Upcoming")), ("past", _("Past"))])
     unit = df.CharFilter(label=_("unit code"), method="filter_unit", max_length=18)
     purpose = df.ChoiceFilter(label=_("purpose"), field_name="format__purpose", choices=Purpose.choices)
     format = df.CharFilter(label=_("format"), field_name="format__code", max_length=40)
     status = df.ChoiceFilter(label=_("status"), choices=MeetingStatus.choices)
-    starts_after = df.DateFilter(label=_("from"), field_name="starts_at", lookup_expr="date__gte")
-    starts_before = df.DateFilter(label=_("before"), field_name="starts_at", lookup_expr="date__lt")
+    starts_after = df.DateFilter(label=_("from"), field_name="starts_at", lookup_expr="date__gte",
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    starts_before = df.DateFilter(label=_("before"), field_name="starts_at", lookup_expr="date__lt",
+                                  widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = Meeting
@@ -30,6 +38,11 @@ class MeetingFilterSet(df.FilterSet):
 
     def filter_unit(self, queryset, name, value):
         return _unit("unit__code")(queryset, name, value)
+
+    def filter_when(self, queryset, name, value):
+        recent = timezone.now() - datetime.timedelta(hours=6)
+        past = Q(starts_at__lt=recent) | Q(status=MeetingStatus.HELD)
+        return queryset.filter(past) if value == "past" else queryset.exclude(past)
 
 
 class DecisionFilterSet(df.FilterSet):

@@ -5,6 +5,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.scoping import under_codes_q
 from gongzhi.ledgers.exports import Column, Export
 
 from .filters import ActivityFilterSet, ServiceRecordFilterSet
@@ -20,8 +21,15 @@ def _per_activity(queryset, field):
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
+def of_my_units(user):
+    """Activities of the units one staffs (the activities page's staff list and this ledger: one
+    base, decision 83); visible_to alone would add the zone's published activities elsewhere."""
+    found = Activity.objects.visible_to(user)
+    return found if user.is_superuser else found.filter(under_codes_q("unit__code", user.scope_codes(SITE_STAFF_ROLES)))
+
+
 def activities(user, full=False):
-    return (Activity.objects.visible_to(user).select_related("unit", "site", "team")
+    return (of_my_units(user).select_related("unit", "site", "team")
             .annotate(n_sessions=_per_activity(Session.objects.all(), "activity"),
                       person_times=_per_activity(CheckIn.objects.all(), "session__activity"))
             .order_by("-created_at", "-pk"))

@@ -83,16 +83,26 @@ def _unit_choices(user):
 @login_required
 @require_GET
 def meeting_list(request):
-    now = timezone.now()
-    past = request.GET.get("when") == "past"
-    found = Meeting.objects.visible_to(request.user).select_related("format", "unit", "organization")
-    if past:
-        found = found.filter(Q(starts_at__lt=now - datetime.timedelta(hours=6)) | Q(status=MeetingStatus.HELD)).order_by("-starts_at")
-    else:
-        found = found.filter(starts_at__gte=now - datetime.timedelta(hours=6)).exclude(status=MeetingStatus.HELD).order_by("starts_at")
+    """Meetings through the meetings' filter set, the one their export uses (decision 83); the
+    upcoming tab is ``when=upcoming``, the default."""
+    from gongzhi.core import plugins
+
+    from ..filters import MeetingFilterSet
+
+    params = request.GET.copy()
+    params.pop("page", None)
+    if not params.get("when"):
+        params["when"] = "upcoming"
+    past = params["when"] == "past"
+    filterset = MeetingFilterSet(params, queryset=Meeting.objects.visible_to(request.user).select_related(
+        "format", "unit", "organization"))
+    found = filterset.qs if filterset.is_valid() else Meeting.objects.none()
+    found = found.order_by("-starts_at", "-pk") if past else found.order_by("starts_at", "pk")
     page = Paginator(found.annotate(signed_in=Count("attendances", filter=Q(attendances__present=True))), 30).get_page(
         request.GET.get("page"))
-    context = {"page": page, "past": past, "staff": _is_staff(request.user)}
+    export = plugins.exports().get("meetings")
+    context = {"page": page, "past": past, "staff": _is_staff(request.user), "filter": filterset,
+               "query": params.urlencode(), "may_export": bool(export and export.may_run(request.user))}
     if context["staff"]:
         context.update(
             formats=MeetingFormat.objects.filter(active=True),

@@ -132,13 +132,24 @@ def activity_list(request):
         found = found.exclude(Q(activity__kind=ActivityKind.COURSE) & Exists(earlier))
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     sites = Site.objects.visible_to(user).filter(active=True, activities__isnull=False).distinct().order_by("name")[:100]
-    staff_list = None
+    staff_list, filterset, query = None, None, ""
     if _is_staff(user):
-        staff_list = (Activity.objects.visible_to(user).filter(under_codes_q("unit__code", user.scope_codes(SITE_STAFF_ROLES))
-                                                               if not user.is_superuser else Q())
-                      .order_by("-created_at")[:50])
+        # The activities ledger's own filter set over its own base: the list and the export agree.
+        from gongzhi.core import plugins
+
+        from ..exports import of_my_units
+        from ..filters import ActivityFilterSet
+
+        params = request.GET.copy()
+        for own in ("page", "site", "day"):
+            params.pop(own, None)
+        filterset = ActivityFilterSet(params, queryset=of_my_units(user))
+        staff_list = (filterset.qs if filterset.is_valid() else Activity.objects.none()).order_by("-created_at", "-pk")[:50]
+        export = plugins.exports().get("activities")
+        query = params.urlencode() if export and export.may_run(user) else None
     return render(request, "sites/activities_list.html", {
         "page": page, "kinds": ActivityKind.choices, "kind": kind, "sites": sites, "site_pk": site_pk,
+        "filter": filterset, "query": query,
         "day": day, "staff": _is_staff(user), "mine": staff_list,
     })
 
