@@ -15,15 +15,17 @@ from gongzhi.industry.services.uscc import clean_uscc
 
 @pytest.fixture(scope="module")
 def changji(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        builder = DemoBuilder(seed=7, today=datetime.date(2026, 11, 28))
-        started = time.monotonic()
-        demo.build(builder)
-        builder.seconds = time.monotonic() - started
-        yield builder
-        from django.core.management import call_command
+    from django.core.management import call_command
 
-        call_command("flush", interactive=False, verbosity=0)
+    with django_db_blocker.unblock():
+        try:
+            builder = DemoBuilder(seed=7, today=datetime.date(2026, 11, 28))
+            started = time.monotonic()
+            demo.build(builder)
+            builder.seconds = time.monotonic() - started
+            yield builder
+        finally:  # rows written outside the tests' transactions must go even when building failed
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture

@@ -12,14 +12,19 @@ from gongzhi.industry.models import Agreement, Match, MatchStatus, Need, NeedSta
 
 @pytest.fixture(scope="module")
 def changji(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        builder = DemoBuilder(seed=7, today=datetime.date(2026, 11, 28))
-        demo.build(builder)
-        demo_market.build(builder)
-        yield builder
-        from django.core.management import call_command
+    from django.core.management import call_command
 
-        call_command("flush", interactive=False, verbosity=0)
+    from tests.deliberation_helpers import default_formats
+
+    with django_db_blocker.unblock():
+        try:
+            default_formats()  # a transactional test before this module may have flushed them
+            builder = DemoBuilder(seed=7, today=datetime.date(2026, 11, 28))
+            demo.build(builder)
+            demo_market.build(builder)
+            yield builder
+        finally:  # rows written outside the tests' transactions must go even when building failed
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def test_needs_are_solved_through_confirmed_matches_at_meetings(changji, db):
