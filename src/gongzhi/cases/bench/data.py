@@ -150,11 +150,18 @@ def plan_times(n, rng_np):
     return ages, is_open
 
 
-def build_cases(n, *, seed=2026, now=None, progress=print):
-    """Write ``n`` cases with their timelines, agency links and ratings; returns seconds taken."""
+def build_cases(n, *, seed=2026, now=None, progress=print, resume=False):
+    """Write ``n`` cases with their timelines, agency links and ratings; returns seconds taken.
+
+    ``resume`` continues an interrupted build (each batch of 10,000 is its own transaction):
+    the plan of times is the same (same seed), the cases already written are skipped, the
+    numbering goes on from the last number of each year. Only the per-case choices differ
+    from an uninterrupted build (their generator is reseeded at the resume point).
+    """
     started = time.perf_counter()
     now = now or timezone.now()
-    rng, rng_np = random.Random(seed), np.random.default_rng(seed)
+    skip = Case.objects.count() if resume else 0
+    rng, rng_np = random.Random(seed + skip), np.random.default_rng(seed)
     postgres = connection.vendor == "postgresql"
     stamp = _stamp(postgres)
     people = People()
@@ -179,9 +186,15 @@ def build_cases(n, *, seed=2026, now=None, progress=print):
     next_id = {m: (m.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
                for m in (Case, TimelineEntry, CaseAgency, CaseRating)}
     counters = dict(CaseCounter.objects.values_list("year", "last"))
+    if skip:  # the counters are saved at the end: an interrupted build left them behind its cases
+        for year in range(now.year - YEARS - 1, now.year + 1):
+            last = Case.objects.filter(number__startswith=f"{year}-").order_by("-number").values_list("number", flat=True).first()
+            if last:
+                counters[year] = max(counters.get(year, 0), int(last.split("-")[1]))
+        progress(f"  resuming after {skip:,} cases")
 
     ages, is_open = plan_times(n, rng_np)
-    for start in range(0, n, BATCH):
+    for start in range(skip, n, BATCH):
         rows = {Case: [], TimelineEntry: [], CaseAgency: [], CaseRating: []}
 
         def entry(case_id, move, actor, at, before, after, note="", details=None):

@@ -45,12 +45,14 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--reuse", action="store_true", help="measure the data set already in the database")
         group.add_argument("--rebuild", action="store_true", help="empty the database first (everything in it is lost)")
+        group.add_argument("--resume", action="store_true",
+                           help="go on with an interrupted build up to --cases, then roll up and measure")
 
     def say(self, text):
         self.stdout.write(text)
         self.stdout.flush()
 
-    def handle(self, *args, cases, only, out, samples, seconds, threads, budget, seed, reuse, rebuild, import_rows=100_000,
+    def handle(self, *args, cases, only, out, samples, seconds, threads, budget, seed, reuse, rebuild, resume=False, import_rows=100_000,
                **options):
         if cases < 1000:
             raise CommandError("--cases must be at least 1,000")
@@ -63,7 +65,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         notes = []
         self._migrate()
-        self._prepare(cases, seed, reuse, rebuild, notes)
+        self._prepare(cases, seed, reuse, rebuild, notes, resume)
         n = Case.objects.count()
         result = report.empty(connection.vendor, n, timezone.now().isoformat(timespec="seconds"))
         self.failed = []
@@ -145,11 +147,22 @@ class Command(BaseCommand):
             self.say("migrate")
             call_command("migrate", verbosity=0)
 
-    def _prepare(self, cases, seed, reuse, rebuild, notes):
-        if data.has_world() and not (reuse or rebuild):
+    def _prepare(self, cases, seed, reuse, rebuild, notes, resume=False):
+        if resume and data.has_world():
+            have = Case.objects.count()
+            self.say(f"resuming the build: {have:,} of {cases:,} cases written")
+            started = time.perf_counter()
+            cases_s = data.build_cases(cases, seed=seed, progress=self.say, resume=True)
+            self.say("rates roll-ups of every month")
+            rollup_s = data.roll_up()
+            data.analyze()
+            notes.append(f"data set: resumed at {have:,} cases; the remaining {cases - have:,} in {cases_s:.0f} s "
+                         f"({(cases - have) / max(cases_s, 1e-9):,.0f} cases/s), roll-ups {rollup_s:.0f} s, "
+                         f"in all {time.perf_counter() - started:.0f} s this run.")
+        elif data.has_world() and not (reuse or rebuild):
             raise CommandError("The database already holds a world. Use --reuse to measure it as it is, --rebuild to "
                                "empty it and build the bench's data set, or point GONGZHI_DATABASE_URL at an empty database.")
-        if reuse and data.has_world():
+        elif reuse and data.has_world():
             self.say(f"reusing the data set: {Case.objects.count():,} cases")
         else:
             if rebuild and data.has_world():
