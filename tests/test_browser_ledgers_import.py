@@ -33,7 +33,7 @@ def test_an_import_through_the_page_shows_progress_and_then_the_error_report(liv
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_have_text("Excel 导入")
-    expect(page.locator("[data-testid=templates] a")).to_have_count(7)  # five master-data kinds and the two round trips (decision 80)
+    expect(page.locator("[data-testid=templates] a")).to_have_count(8)  # six master-data kinds (enterprises too) and the two round trips (decision 80)
     page.select_option("#import-kind", "residents")
     page.set_input_files("#import-file", files=[{"name": "居民.xlsx", "buffer": workbook("residents", rows),
                                                  "mimeType": "application/octet-stream"}])

@@ -24,13 +24,24 @@ def zone_code(unit_or_code):
 
 
 def _check(enterprise, by):
-    for name in TEXT_FIELDS:
-        setattr(enterprise, name, clean_field(Enterprise, name, getattr(enterprise, name), required=name == "name"))
     enterprise.uscc = clean_uscc(enterprise.uscc)
     taken = Enterprise.objects.filter(uscc=enterprise.uscc).exclude(pk=enterprise.pk)
     if taken.exists():
         raise DomainError(_("An enterprise with this unified social credit code is already registered."),
                           code="uscc_taken", field="uscc")
+    unit = enterprise.unit
+    if by is not None and not user_covers(by, unit.code, INDUSTRY_STAFF_ROLES):
+        raise NotFound(_("No such unit."), code="not_found", field="unit")
+    check_fields(enterprise)
+
+
+def check_fields(enterprise):
+    """Every rule on the row's own values (texts, code, lists, numbers, organization and dates),
+    cleaning them in place. No query beyond the organization's unit, which callers checking many
+    rows load with it (the Excel importer); the code's uniqueness and the scope are the caller's."""
+    for name in TEXT_FIELDS:
+        setattr(enterprise, name, clean_field(Enterprise, name, getattr(enterprise, name), required=name == "name"))
+    enterprise.uscc = clean_uscc(enterprise.uscc)
     if enterprise.scale not in Scale.values:
         raise DomainError(_("Choose a scale."), code="invalid", field="scale")
     if enterprise.party_status not in PartyStatus.values:
@@ -44,8 +55,6 @@ def _check(enterprise, by):
         raise DomainError(_("More party members are employed than the enterprise has staff."), code="too_many_members",
                           field="members_full")
     unit = enterprise.unit
-    if by is not None and not user_covers(by, unit.code, INDUSTRY_STAFF_ROLES):
-        raise NotFound(_("No such unit."), code="not_found", field="unit")
     org = enterprise.party_org
     if enterprise.party_status == PartyStatus.NONE:
         enterprise.party_org = None
