@@ -42,3 +42,13 @@ def test_the_page_is_404_out_of_scope(client, market):  # noqa: F811
     assert "流动资金五百万元" in body and 'data-testid="agreement-form"' not in body
     assert client.get(f"/industry/needs/{market.private.pk}/").status_code == 404
     assert client.get("/industry/needs/999999/").status_code == 404
+
+
+def test_a_need_s_status_reads_as_a_need_s_not_as_a_case_question():
+    # "Solved" on a case asks 是否解决; on a need it says 已解决 (a context of its own).
+    from django.utils import translation
+
+    from gongzhi.industry.models import NeedStatus
+
+    with translation.override("zh-hans"):
+        assert [str(label) for label in NeedStatus.labels] == ["待对接", "已匹配", "已解决", "未解决关闭"]

@@ -27,6 +27,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.querysets import ScopedQuerySet
 from gongzhi.core.scoping import under_codes_q
@@ -359,10 +360,11 @@ class NeedKind(models.TextChoices):
 
 
 class NeedStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    MATCHED = "matched", _("Matched")
-    SOLVED = "solved", _("Solved")
-    CLOSED = "closed", _("Closed unsolved")
+    # In a context of their own: "Open" and "Solved" say other things on a case (是否解决).
+    OPEN = "open", pgettext_lazy("need status", "Open")
+    MATCHED = "matched", pgettext_lazy("need status", "Matched")
+    SOLVED = "solved", pgettext_lazy("need status", "Solved")
+    CLOSED = "closed", pgettext_lazy("need status", "Closed unsolved")
 
 
 class Need(models.Model):
