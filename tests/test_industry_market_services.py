@@ -106,3 +106,16 @@ def test_only_the_enterprises_liaison_or_park_staff_may_post_and_only_staff_deci
     assert need.status == NeedStatus.OPEN
     with refused("kind"):
         market.post_need(park.e["造纸厂"], by=park.liaison, kind="gold", text="金子")
+
+
+def test_park_staff_alone_run_and_see_their_zone_s_matchmaking_meetings(park):
+    # A park-staff-only account (no territorial role) schedules 园区说事 and finds it to confirm matches at.
+    import django.utils.timezone as tz
+
+    from gongzhi.deliberation.models import Meeting, MeetingFormat
+    from gongzhi.deliberation.services.meetings import schedule_meeting
+
+    talk = schedule_meeting(format=MeetingFormat.objects.get(code="yuanqu-shuoshi"), unit=park.district,
+                            starts_at=tz.now() + datetime.timedelta(days=3), by=park.staff)
+    assert list(Meeting.objects.visible_to(park.staff)) == [talk]
+    assert list(market.matchmaking_meetings(park.staff)) == [talk]

@@ -30,8 +30,9 @@ from gongzhi.territory.models import CODE_LENGTH, Level
 
 # People who take part in their own units' deliberation (propose, support, sign in, vote).
 PARTICIPANT_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.VOLUNTEER})
-# Staff who prepare and run the deliberation of their scope.
-DELIBERATION_STAFF_ROLES = TERRITORIAL_ROLES
+# Staff who prepare and run the deliberation of their scope; in an industrial park its service
+# staff run 园区说事 and the supply-and-demand meetings of the units they hold.
+DELIBERATION_STAFF_ROLES = TERRITORIAL_ROLES | {Role.PARK_STAFF}
 
 
 def participant_units_q(field, user):
