@@ -25,10 +25,30 @@ def sign_in(page, url, user):
     page.wait_for_load_state()
 
 
+def enterprises_in(w):
+    """Three enterprises of grid A (one organized, two reached), a chain between two of them."""
+    from gongzhi.industry.models import Chain, ChainLink, CoverageTarget, PartyStatus
+    from gongzhi.industry.services.enterprises import create_enterprise
+    from gongzhi.industry.services.uscc import make_uscc
+    from gongzhi.party.models import OrganizationKind, PartyOrganization
+
+    branch = PartyOrganization.objects.create(name="甲厂党支部", kind=OrganizationKind.ENTERPRISE_BRANCH, unit=w.grid_a)
+    made = [create_enterprise(name=name, uscc=make_uscc("370871", n + 1), unit=w.grid_a, staff=30, members_full=full,
+                              party_status=PartyStatus.OWN if n == 0 else PartyStatus.NONE,
+                              party_org=branch if n == 0 else None, instructor=w.worker_a if n < 2 else None)
+            for n, (name, full) in enumerate((("甲厂", 4), ("乙厂", 3), ("丙厂", 0)))]
+    CoverageTarget.objects.create(zone=w.district, year=2025, organization_coverage=60)
+    chain = Chain.objects.create(zone=w.district, name="纸业链", leader=made[0])
+    chain.members.set(made[:2])
+    ChainLink.objects.create(chain=chain, supplier=made[1], buyer=made[0], product="纸浆")
+    tallies.refresh_recent()
+
+
 def assert_drawn(page, grids):
     page.wait_for_selector(".cockpit-chart canvas")
     charts = page.evaluate(CHARTS)
-    assert {c["key"] for c in charts} >= {"cases-by-category", "rates", "overdue-by-agency", "meetings-and-issues", "services"}
+    assert {c["key"] for c in charts} >= {"cases-by-category", "rates", "overdue-by-agency", "meetings-and-issues", "services",
+                                          "coverage", "chain"}
     empty = [c["key"] for c in charts if not c["series"] or not c["points"]]
     assert empty == [], charts
     page.wait_for_selector("#cockpit-map .leaflet-interactive")
@@ -38,6 +58,7 @@ def assert_drawn(page, grids):
 @pytest.mark.browser
 def test_the_cockpit_draws_every_chart_and_the_map_and_the_big_screen_refreshes(live_server, cockpit, browser_page, settings):
     settings.COCKPIT_REFRESH_SECONDS = 5
+    enterprises_in(cockpit)
     page = browser_page
     page.set_viewport_size({"width": 1366, "height": 900})
     sign_in(page, live_server.url, cockpit.street_admin)

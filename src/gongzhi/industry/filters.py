@@ -1,10 +1,20 @@
 """The enterprises list's filters (django-filter), over Enterprise.objects.visible_to(user)."""
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scoping import under_codes_q
 
 from .models import Chain, Enterprise, Need, NeedKind, NeedStatus, PartyStatus, Scale
+
+
+COVERAGE_CHOICES = (
+    ("enterprises", _("Operating non-public enterprises")),
+    ("organized", _("Organization coverage")),
+    ("reached", _("Work coverage")),
+    ("sanyou_due", _("三有: 3 or more full members")),
+    ("sanyou_met", _("三有 coverage")),
+)
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -16,6 +26,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     chain = django_filters.ModelChoiceFilter(label=_("industry chain"), queryset=Chain.objects.none(), method="by_chain")
     operating = django_filters.BooleanFilter(label=_("operating"))
     is_new_sector = django_filters.BooleanFilter(label=_("new economic sector (三新)"))
+    # What a cockpit gauge counts (industry.cockpit.coverage_q) on the day ``on`` (today if not given).
+    coverage = django_filters.ChoiceFilter(label=_("Counted in"), choices=COVERAGE_CHOICES, method="by_coverage")
+    on = django_filters.DateFilter(label=_("On the day"), method="on_day")
 
     class Meta:
         model = Enterprise
@@ -35,6 +48,15 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     def by_chain(self, queryset, name, value):
         return queryset.filter(pk__in=value.members.values("pk"))
+
+    def on_day(self, queryset, name, value):
+        return queryset  # read by by_coverage
+
+    def by_coverage(self, queryset, name, value):
+        from .cockpit import coverage_q
+
+        day = self.form.cleaned_data.get("on") or timezone.localdate()
+        return queryset.filter(coverage_q(value, day))
 
 
 class NeedFilter(django_filters.FilterSet):

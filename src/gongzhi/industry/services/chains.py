@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ChainLink, PartyStatus
+from ..models import Chain, ChainLink, PartyStatus
 from .coverage import rate
 
 LOCAL = Q(supplier__isnull=False)
@@ -49,9 +49,10 @@ STATUS_COLOURS = {PartyStatus.OWN: "#c0392b", PartyStatus.JOINT: "#e67e22", Part
 OUTSIDE_COLOUR = "#34495e"
 
 
-def graph(chain):
+def graph(chain, url=None):
     """The chain as ECharts graph data: nodes (enterprises, categories by party status) and
-    edges (supply links); outside suppliers are one node each. Three queries."""
+    edges (supply links); outside suppliers are one node each. Three queries. With ``url``
+    (enterprise pk -> address) each enterprise's node carries the page it opens."""
     links = list(chain.links.select_related("supplier", "buyer"))
     enterprises = {e.pk: e for e in chain.members.all()}
     for link in links:
@@ -61,7 +62,7 @@ def graph(chain):
     statuses = list(PartyStatus)
     nodes = [{"id": f"e{e.pk}", "name": e.name, "category": statuses.index(e.party_status),
               "value": e.members_total, "symbolSize": 36 if e.pk == chain.leader_id else 22 if e.scale == "above" else 14,
-              "leader": e.pk == chain.leader_id}
+              "leader": e.pk == chain.leader_id, **({"url": url(e.pk)} if url else {})}
              for e in sorted(enterprises.values(), key=lambda e: (e.pk != chain.leader_id, e.name))]
     outside = sorted({link.outside_supplier for link in links if link.supplier_id is None})
     nodes += [{"id": f"x{i}", "name": name, "category": len(statuses), "value": 0, "symbolSize": 12, "leader": False}
@@ -73,3 +74,9 @@ def graph(chain):
     categories = [{"name": str(s.label), "itemStyle": {"color": STATUS_COLOURS[s]}} for s in statuses]
     categories.append({"name": str(_("Outside the park")), "itemStyle": {"color": OUTSIDE_COLOUR}})
     return {"nodes": nodes, "links": edges, "categories": categories}
+
+
+def largest_chain(zone_code):
+    """The zone's chain with the most supply links (the cockpit draws it), or None. One query."""
+    return (Chain.objects.filter(zone__code=zone_code).annotate(n=Count("links")).filter(n__gt=0)
+            .select_related("leader").order_by("-n", "name", "pk").first())

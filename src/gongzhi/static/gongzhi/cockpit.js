@@ -14,6 +14,8 @@
       tooltip: { trigger: "axis" }, legend: { top: 22, type: "scroll" },
       grid: { left: 48, right: 16, top: 64, bottom: 48, containLabel: true }
     };
+    if (panel.kind === "gauge") { return gauges(panel, base); }
+    if (panel.kind === "graph") { return graph(panel, base); }
     var horizontal = panel.kind === "hbar";
     var category = { type: "category", data: panel.x, axisLabel: { rotate: horizontal ? 0 : 30 } };
     var value = { type: "value", min: 0 };
@@ -27,6 +29,52 @@
     return base;
   }
 
+  // Rates against their targets: one gauge each, the band below the target shaded.
+  function gauges(panel, base) {
+    var n = panel.series.length;
+    base.tooltip = { formatter: function (p) { return p.seriesName + "：" + (p.value === null ? "—" : p.value + "%"); } };
+    base.legend = undefined;
+    base.series = panel.series.map(function (g, i) {
+      var band = g.target === null ? [[1, "#c9d3de"]] : [[g.target / 100, "#f2c4c4"], [1, "#c7e6cc"]];
+      return {
+        type: "gauge", name: g.name, center: [((i + 0.5) * 100 / n) + "%", "58%"], radius: "50%",
+        min: 0, max: 100, startAngle: 210, endAngle: -30, splitNumber: 4,
+        progress: { show: true, width: 10 }, axisLine: { lineStyle: { width: 10, color: band } },
+        axisTick: { show: false }, splitLine: { show: false }, axisLabel: { show: false },
+        pointer: { show: false }, anchor: { show: false },
+        detail: { formatter: g.value === null ? "—" : "{value}%", fontSize: 18, offsetCenter: [0, "10%"] },
+        title: { offsetCenter: [0, "72%"], fontSize: 11 },
+        data: [{ value: g.value === null ? 0 : g.value,
+                 name: g.name + (g.target === null ? "" : "\n" + panel.target_label + " " + g.target + "%") }]
+      };
+    });
+    return base;
+  }
+
+  // A chain: enterprises coloured by party status, supply links as arrows (dashed from outside).
+  function graph(panel, base) {
+    base.tooltip = {};
+    base.legend = { top: 22, type: "scroll", data: panel.categories.map(function (c) { return c.name; }) };
+    base.series = [{
+      type: "graph", name: panel.series[0].name, layout: "force", roam: true, draggable: true,
+      force: { repulsion: 140, edgeLength: [40, 90] }, edgeSymbol: ["none", "arrow"], edgeSymbolSize: 6,
+      categories: panel.categories,
+      data: panel.series[0].data.map(function (node) {
+        return Object.assign({}, node, { label: { show: node.leader, position: "right" } });
+      }),
+      links: panel.edges.map(function (e) {
+        return { source: e.source, target: e.target, value: e.name, lineStyle: { type: e.local ? "solid" : "dashed", opacity: 0.7 } };
+      })
+    }];
+    return base;
+  }
+
+  function linkOf(panel, event) {
+    if (panel.kind === "gauge") { return panel.links[event.seriesIndex]; }
+    if (panel.kind === "graph") { return (event.dataType === "node" && event.data.url) || panel.link; }
+    return panel.links ? panel.links[event.dataIndex] : (panel.series[event.seriesIndex] || {}).link;
+  }
+
   function draw(data) {
     data.panels.forEach(function (panel) {
       var el = document.querySelector('.cockpit-chart[data-panel="' + panel.key + '"]');
@@ -35,7 +83,7 @@
       chart.setOption(option(panel), true);
       chart.off("click");
       chart.on("click", function (event) {
-        var link = panel.links ? panel.links[event.dataIndex] : (panel.series[event.seriesIndex] || {}).link;
+        var link = linkOf(panel, event);
         if (link) { window.location = link; }
       });
     });
