@@ -124,3 +124,20 @@ def test_the_board_runs_a_flat_number_of_queries(client, market):
         rules.post_offer(market.e["远方电气"], by=market.staff, kind=NeedKind.FUNDING, text=f"流动资金贷款{n}")
         rules.post_need(market.e["浆料公司"], by=market.staff, kind=NeedKind.FUNDING, text=f"流动资金{n}")
     assert _count(client, "/industry/needs/") == few
+
+
+def test_the_board_and_its_export_run_one_filter_set(client, market):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(market.staff)
+    month = timezone.localdate().strftime("%Y-%m")
+    response = client.get(f"/industry/needs/?posted={month}&kind=funding")
+    shown = response.context["page"].paginator.count
+    assert shown >= 1
+    link = f"/ledgers/export/needs.xlsx?posted={month}&kind=funding"
+    assert link.replace("/ledgers/export/needs.xlsx", "") in response.content.decode().replace("&amp;", "&")
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(link).streaming_content))).active
+    assert sheet.max_row - 1 == shown  # the headers, then one row per need shown
+    assert client.get("/industry/needs/?posted=2026-13").context["page"].paginator.count == 0

@@ -1,4 +1,6 @@
 """The enterprises list's filters (django-filter), over Enterprise.objects.visible_to(user)."""
+import datetime
+
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -59,17 +61,45 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(coverage_q(value, day))
 
 
+def month_bounds(value):
+    """A YYYY-MM month as its (start, end) in local time, or None."""
+    try:
+        first = datetime.datetime.strptime((value or "").strip(), "%Y-%m")
+    except ValueError:
+        return None
+    after = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+    return timezone.make_aware(first), timezone.make_aware(after)
+
+
 class NeedFilter(django_filters.FilterSet):
-    """The needs' filters (the needs ledger's export; the market pages when they move onto it)."""
+    """The needs' filters: the needs board, the needs ledger's export and the cockpit's links
+    (``posted``/``solved``: a YYYY-MM month) run this one set, so they never disagree."""
 
     status = django_filters.ChoiceFilter(label=_("status"), choices=NeedStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=NeedKind.choices)
     unit = django_filters.CharFilter(label=_("Part of the park (code)"), method="by_unit", max_length=18)
     enterprise = django_filters.NumberFilter(label=_("enterprise"), field_name="enterprise_id")
+    chain = django_filters.ModelChoiceFilter(label=_("industry chain"), queryset=Chain.objects.none(), method="by_chain")
+    posted = django_filters.CharFilter(label=_("Posted in (YYYY-MM)"), method="by_month", max_length=7)
+    solved = django_filters.CharFilter(label=_("Solved in (YYYY-MM)"), method="by_month", max_length=7)
 
     class Meta:
         model = Need
         fields = []
 
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["chain"].queryset = Chain.objects.visible_to(user) if user is not None else Chain.objects.none()
+
     def by_unit(self, queryset, name, value):
         return queryset.filter(under_codes_q("enterprise__unit__code", [value])) if value.isdigit() else queryset.none()
+
+    def by_chain(self, queryset, name, value):
+        return queryset.filter(enterprise__in=value.members.values("pk"))
+
+    def by_month(self, queryset, name, value):
+        bounds = month_bounds(value)
+        if bounds is None:
+            return queryset.none()
+        field = {"posted": "created_at", "solved": "solved_at"}[name]
+        return queryset.filter(**{f"{field}__gte": bounds[0], f"{field}__lt": bounds[1]})

@@ -14,16 +14,15 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.errors import DomainError, NotFound
-from gongzhi.core.scoping import under_codes_q
 
 from ..models import (
     INDUSTRY_STAFF_ROLES, Agreement, Chain, Enterprise, Match, MatchStatus, Need, NeedKind, NeedStatus, Offer, liaison_enterprises,
 )
+from ..filters import NeedFilter
 from ..services import market as rules
 
 PER_PAGE = 20
@@ -42,16 +41,6 @@ def _date(value, field):
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise DomainError(_("Give the deadline as a date."), code="invalid", field=field) from None
-
-
-def _month(value):
-    """A YYYY-MM month as its (start, end) in local time, or None."""
-    try:
-        first = datetime.datetime.strptime((value or "").strip(), "%Y-%m")
-    except ValueError:
-        return None
-    after = first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
-    return timezone.make_aware(first), timezone.make_aware(after)
 
 
 def _matches():
@@ -94,24 +83,10 @@ def _back(request, need):
 def needs(request):
     user = request.user
     found = Need.objects.visible_to(user).select_related("enterprise")
-    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    filters = NeedFilter(request.GET or None, queryset=found, user=user)
+    found = filters.qs if not filters.is_bound or filters.is_valid() else found.none()
     chains = Chain.objects.visible_to(user).order_by("name")
-    chain = _pk(request.GET.get("chain"))
-    if kind in NeedKind.values:
-        found = found.filter(kind=kind)
-    if status in NeedStatus.values:
-        found = found.filter(status=status)
-    unit = request.GET.get("unit", "")
-    if unit:
-        found = found.filter(under_codes_q("enterprise__unit__code", [unit])) if unit.isdigit() and len(unit) <= 18 \
-            else found.none()
-    for name, field in (("posted", "created_at"), ("solved", "solved_at")):
-        month = _month(request.GET.get(name))
-        if month:
-            found = found.filter(**{f"{field}__gte": month[0], f"{field}__lt": month[1]})
-    if chain:
-        found = found.filter(enterprise__in=Enterprise.chains.through.objects.filter(chain_id=chain).filter(
-            chain__in=chains).values("enterprise"))
+    kind, status, chain = request.GET.get("kind", ""), request.GET.get("status", ""), _pk(request.GET.get("chain"))
     page = Paginator(found.prefetch_related(_matches()).order_by("-created_at", "-pk"), PER_PAGE) \
         .get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -120,6 +95,8 @@ def needs(request):
         "page": page, "query": query.urlencode(), "kinds": NeedKind.choices, "statuses": NeedStatus.choices,
         "chains": list(chains), "kind": kind, "status": status, "chain": chain,
         "meetings": list(rules.matchmaking_meetings(user)), "next": request.get_full_path(),
+        "filter_errors": filters.errors if filters.is_bound else None,
+        "may_export": user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES),
         "staff": user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES),
     })
 
