@@ -34,12 +34,17 @@ def first_month():
     return min(found) if found else None
 
 
+def _month(start):
+    return (timezone.localtime(start) if hasattr(start, "tzinfo") else start).strftime("%Y-%m")
+
+
 def _meetings(unit_code, start, end):
-    return f"{reverse('deliberation:meetings')}?unit={unit_code}&status=held"
+    return f"{reverse('deliberation:meetings')}?unit={unit_code}&status=held&when=past&month={_month(start)}"
 
 
-def _proposals(unit_code, start, end):
-    return f"{reverse('deliberation:proposals')}?unit={unit_code}"
+def _proposals(unit_code, start, end, status=""):
+    link = f"{reverse('deliberation:proposals')}?unit={unit_code}&month={_month(start)}"
+    return f"{link}&status={status}" if status else link
 
 
 def panels(view):
@@ -54,5 +59,6 @@ PARTS = [
     Part("deliberation", _("Deliberation"), count, PREFIX, order=30, panel="deliberation", extra={"first": first_month, "panels": panels},
          figures=(Measure("deliberation.meetings_held", _("Meetings held"), _meetings),
                   Measure("deliberation.issues_raised", _("Hot issues raised"), _proposals),
-                  Measure("deliberation.issues_settled", _("Hot issues settled"), _proposals))),
+                  Measure("deliberation.issues_settled", _("Hot issues settled"),
+                          lambda u, s, e: _proposals(u, s, e, status="settled")))),
 ]

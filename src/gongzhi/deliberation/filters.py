@@ -8,9 +8,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core import periods
 from gongzhi.core.scoping import under_codes_q
 
-from .models import Decision, DecisionStatus, Meeting, MeetingStatus, Purpose
+from .models import Decision, DecisionStatus, Meeting, MeetingStatus, Proposal, ProposalStatus, Purpose
+
+# The cockpit's "hot issues settled": answered or decided (cockpit.SETTLED).
+SETTLED = "settled"
+PROPOSAL_STATUSES = [*ProposalStatus.choices, (SETTLED, _("Settled (answered or decided)"))]
 
 
 def _unit(field):
@@ -27,10 +32,9 @@ class MeetingFilterSet(df.FilterSet):
     purpose = df.ChoiceFilter(label=_("purpose"), field_name="format__purpose", choices=Purpose.choices)
     format = df.CharFilter(label=_("format"), field_name="format__code", max_length=40)
     status = df.ChoiceFilter(label=_("status"), choices=MeetingStatus.choices)
-    starts_after = df.DateFilter(label=_("from"), field_name="starts_at", lookup_expr="date__gte",
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    starts_before = df.DateFilter(label=_("before"), field_name="starts_at", lookup_expr="date__lt",
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    starts_after = df.DateFilter(label=_("from"), method="filter_from", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_before = df.DateFilter(label=_("before"), method="filter_before", widget=forms.DateInput(attrs={"type": "date"}))
+    month = df.CharFilter(label=_("month (YYYY-MM)"), method="filter_month", max_length=7)
 
     class Meta:
         model = Meeting
@@ -38,6 +42,16 @@ class MeetingFilterSet(df.FilterSet):
 
     def filter_unit(self, queryset, name, value):
         return _unit("unit__code")(queryset, name, value)
+
+    # Days and months as ranges of moments: the (unit, starts_at) index serves them (core.periods).
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(periods.on_or_after("starts_at", value))
+
+    def filter_before(self, queryset, name, value):
+        return queryset.filter(periods.before("starts_at", value))
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(periods.in_month("starts_at", value))
 
     def filter_when(self, queryset, name, value):
         recent = timezone.now() - datetime.timedelta(hours=6)
@@ -64,3 +78,26 @@ class DecisionFilterSet(df.FilterSet):
             return queryset
         late = Decision.objects.overdue(timezone.localdate())
         return queryset.filter(pk__in=late.values("pk")) if value else queryset.exclude(pk__in=late.values("pk"))
+
+
+class ProposalFilterSet(df.FilterSet):
+    """The proposals list and the cockpit's links to it (raised and settled, by unit and month)."""
+
+    unit = df.CharFilter(label=_("unit code"), method="filter_unit", max_length=18)
+    status = df.ChoiceFilter(label=_("status"), choices=PROPOSAL_STATUSES, method="filter_status")
+    month = df.CharFilter(label=_("month (YYYY-MM)"), method="filter_month", max_length=7)
+
+    class Meta:
+        model = Proposal
+        fields = []
+
+    def filter_unit(self, queryset, name, value):
+        return _unit("unit__code")(queryset, name, value)
+
+    def filter_status(self, queryset, name, value):
+        from .cockpit import SETTLED as SETTLED_STATUSES
+
+        return queryset.filter(status__in=SETTLED_STATUSES) if value == SETTLED else queryset.filter(status=value)
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(periods.in_month("created_at", value))

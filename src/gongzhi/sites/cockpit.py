@@ -45,10 +45,19 @@ def panels(view):
                         {"name": str(_("Volunteer hours")), "data": hours}]}]
 
 
+def _day(moment):
+    return (timezone.localtime(moment).date() if isinstance(moment, datetime.datetime) else moment).isoformat()
+
+
+def _service_records(unit_code, start, end):
+    """The confirmed service records of the unit and month: their minutes add up to the figure."""
+    return (f"{reverse('sites:service_records')}?unit={unit_code}&status={RecordStatus.CONFIRMED}"
+            f"&on_after={_day(start)}&on_before={_day(end)}")
+
+
 PARTS = [
     Part("sites", _("Services"), count, PREFIX, order=40, panel="sites", extra={"first": first_month, "panels": panels},
          figures=(Measure("sites.person_times", _("Activity person-times"),
                           lambda u, s, e: f"{reverse('sites:activities')}?unit={u}"),
-                  Measure("sites.volunteer_minutes", _("Volunteer minutes"),
-                          lambda u, s, e: f"{reverse('sites:volunteers')}?unit={u}"))),
+                  Measure("sites.volunteer_minutes", _("Volunteer minutes"), _service_records))),
 ]

@@ -81,19 +81,21 @@ STATUS_FILTERS = [("", gettext_lazy("All"))] + list(ProposalStatus.choices)
 @login_required
 @require_GET
 def proposal_list(request):
+    """Proposals through their filter set (decision 83), the one the cockpit's links open."""
+    from ..filters import PROPOSAL_STATUSES, ProposalFilterSet
+
     user = request.user
     found = Proposal.objects.visible_to(user).select_related(*LIST_RELATED)
-    status = request.GET.get("status", "")
-    if status in ProposalStatus.values:
-        found = found.filter(status=status)
+    filterset = ProposalFilterSet(request.GET or None, queryset=found)
+    found = filterset.qs if not filterset.is_bound or filterset.is_valid() else found.none()
     units = list(services.proposal_units(user)[:200])
-    unit = request.GET.get("unit", "")[:18]
-    if unit:
-        found = found.filter(under_codes_q("unit__code", [unit]))
     rows, next_cursor = cursor_page(found, request.GET.get("after"))
+    query = request.GET.copy()
+    query.pop("after", None)
     return render(request, "deliberation/proposal_list.html", {
-        "proposals": rows, "next_cursor": next_cursor, "statuses": STATUS_FILTERS, "status": status,
-        "units": units, "unit": unit,
+        "proposals": rows, "next_cursor": next_cursor, "statuses": [("", gettext_lazy("All")), *PROPOSAL_STATUSES],
+        "status": request.GET.get("status", ""), "units": units, "unit": request.GET.get("unit", "")[:18],
+        "month": request.GET.get("month", "")[:7], "query": query.urlencode(),
     })
 
 

@@ -183,6 +183,35 @@ def my_hours(request):
     return render(request, "sites/volunteers_mine.html", context)
 
 
+# --- the hours ledger -----------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def service_records(request):
+    """Volunteer hours (服务记录) through their filter set, the one their export uses (decision 83):
+    the cockpit's volunteer-hours figure opens it for a unit and a month, and the confirmed hours
+    of the rows shown add up to the figure."""
+    from gongzhi.core import plugins
+
+    from ..filters import ServiceRecordFilterSet
+
+    user = request.user
+    if not (user.is_superuser or user.holds(SITE_STAFF_ROLES)):
+        raise Http404
+    base = ServiceRecord.objects.visible_to(user).select_related("volunteer", "unit", "team")
+    filterset = ServiceRecordFilterSet(request.GET or None, queryset=base)
+    found = filterset.qs if not filterset.is_bound or filterset.is_valid() else base.none()
+    confirmed = found.filter(status=RecordStatus.CONFIRMED).aggregate(m=Sum("actual_minutes"))["m"] or 0
+    page = Paginator(found.order_by("-on", "-pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    export = plugins.exports().get("volunteer_hours")
+    return render(request, "sites/volunteers_records.html", {
+        "page": page, "filter": filterset, "query": query.urlencode(), "confirmed_hours": round(confirmed / 60, 1),
+        "confirmed_minutes": confirmed, "may_export": bool(export and export.may_run(user)),
+    })
+
+
 # --- teams --------------------------------------------------------------------------------------
 
 @login_required
@@ -373,5 +402,6 @@ urlpatterns = [
     path("shifts/", shifts, name="shifts"),
     path("shifts/new/", shift_new, name="shift_new"),
     path("shifts/<int:pk>/", shift, name="shift"),
+    path("service-records/", service_records, name="service_records"),
     path("service-records/<int:pk>/<str:action>/", record_action, name="record_action"),
 ]
