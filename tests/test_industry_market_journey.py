@@ -71,3 +71,19 @@ def test_a_liaison_posts_a_need_staff_confirm_a_match_at_a_meeting_and_solve_it(
     response = desk.goto(f"{url}/industry/coverage/")
     assert response.status == 200
     assert solved(desk, url) == before + 1
+
+    # The board exported as shown: the downloaded workbook holds the solved need, in Chinese.
+    desk.goto(f"{url}/industry/needs/?kind=funding&status=solved")
+    shown = desk.locator("div.card[data-testid^=need-]").count()
+    with desk.expect_download() as download:
+        desk.locator("[data-testid=export-as-is]").click()
+    import io
+
+    from openpyxl import load_workbook
+
+    assert download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as saved:
+        sheet = load_workbook(io.BytesIO(saved.read())).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == shown >= 1
+    assert any(TEXT in str(cell) for row in rows for cell in row) and any("已解决" == cell for row in rows for cell in row)

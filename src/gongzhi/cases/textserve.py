@@ -13,9 +13,27 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import jieba
+import sys
+
 import numpy as np
 
+
+def _import_jieba():
+    """jieba without pkg_resources: its ``_compat`` imports setuptools' pkg_resources (14 MB in
+    every server worker) only to find its own dictionary file, and opens it by path when that
+    import fails. Only the import inside jieba is kept from it; anything later imports it freely."""
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None  # makes `import pkg_resources` raise ImportError
+    try:
+        import jieba
+    finally:
+        if blocked and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 jieba.setLogLevel(logging.WARNING)  # its start-up chatter is not ours to log
 
 _NOT_WORD = re.compile(r"[\W_]+")  # whitespace, punctuation and symbols (CJK characters are \w)

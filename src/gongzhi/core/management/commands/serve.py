@@ -1,10 +1,30 @@
 import argparse
+import ctypes
+import ctypes.util
 import logging
 import threading
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+
+# glibc's M_ARENA_MAX (malloc.h): the most memory pools threads may allocate from.
+M_ARENA_MAX = -8
+WORKER_ARENAS = 2
+
+
+def few_malloc_arenas(server=None, worker=None):
+    """In a new worker, before its threads start: at most two malloc pools. By default glibc gives
+    each of the worker's threads a pool of its own (up to eight per core) and keeps what each one
+    held, which grows a threaded worker's memory by tens of megabytes under load for nothing;
+    MALLOC_ARENA_MAX=2 is the usual cure, set here at run time (the environment variable would be
+    read before the server starts). Only where glibc provides mallopt."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return bool(libc.mallopt(M_ARENA_MAX, WORKER_ARENAS))
+    except (OSError, AttributeError):
+        return False
 
 
 class Command(BaseCommand):
@@ -48,6 +68,7 @@ class Command(BaseCommand):
             "accesslog": "-",
             # Log the path without the query string: personal data must never reach logs.
             "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+            "post_fork": few_malloc_arenas,
         }).run()
 
     @staticmethod
