@@ -1,5 +1,5 @@
 """The industry app's pages, one module of views per concern (their ``urlpatterns`` joined here)."""
-from .views import chains, coverage, enterprises, market, partners
+from .views import chains, coverage, enterprises, leads, market, partners
 
 app_name = "industry"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *chains.urlpatterns,
     *partners.urlpatterns,
     *market.urlpatterns,
+    *leads.urlpatterns,
 ]
