@@ -252,8 +252,12 @@ def create_case(request, payload: CaseIn, idempotency_key: Optional[str] = Heade
             title=payload.title, description=payload.description, category=category, channel=Channel.MACHINE,
             recorded_by=user, contact_phone=payload.contact_phone, lat=payload.lat, lng=payload.lng,
             building=building, address=payload.address, source_detail=payload.source_detail, within_scope_of=user,
+            numbered=False,
         )
+        # The answer is made before the number is taken (services.take_number): from the number
+        # to the commit every other intake waits, so only two writes and the commit lie between.
         body = CaseDetail.model_validate(case_detail(case, user)).model_dump(mode="json")
+        body["number"] = case_services.take_number(case)
         if key:
             idempotency.finish(user, key, CREATE_CASE, 201, body)
     return Status(201, body)

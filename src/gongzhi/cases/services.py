@@ -92,8 +92,12 @@ def _photos_before_the_lock(create):
 @_photos_before_the_lock
 @transaction.atomic
 def create_case(*, title, description, category, channel, recorded_by=None, reporter=None, contact_phone="",
-                lat=None, lng=None, building=None, address="", source_detail="", photos=(), within_scope_of=None, now=None):
-    """Register a problem from any channel, with its photos, in one transaction."""
+                lat=None, lng=None, building=None, address="", source_detail="", photos=(), within_scope_of=None, now=None,
+                numbered=True):
+    """Register a problem from any channel, with its photos, in one transaction.
+
+    ``numbered=False`` leaves the stand-in number: the caller does what else its answer needs
+    and then calls ``take_number(case)`` as its transaction's last write (the API's intake)."""
     now = now or timezone.now()
     # Every text field is checked against its column here, before the database sees it
     # (core.text: control characters, broken Unicode, the model's length), for every channel.
@@ -140,11 +144,18 @@ def create_case(*, title, description, category, channel, recorded_by=None, repo
         store_photos(case, photos, uploaded_by=recorded_by or reporter)
     notify.announce(case, entry.pk, "register", actor_id=(recorded_by or reporter).pk if (recorded_by or reporter) else None)
     tallies.enqueue(case.grid_code, now, "cases", f"entry:{entry.pk}")
-    # The year's number last: its counter row is locked from here to the commit, and every other
-    # intake waits on it (the inserts, the photos and the outbox row above run side by side).
-    case.number = next_number(timezone.localtime(now).year)
-    Case.objects.filter(pk=case.pk).update(number=case.number)
+    if numbered:
+        take_number(case)
     return case
+
+
+def take_number(case):
+    """Give ``case`` its year's number. The counter row stays locked from here to the commit and
+    every other intake waits on it: call it as the transaction's last write (the inserts, the
+    photos, the outbox rows and the answer's queries before it run side by side)."""
+    case.number = next_number(timezone.localtime(case.created_at).year)
+    Case.objects.filter(pk=case.pk).update(number=case.number)
+    return case.number
 
 
 _interpolated = lazy(lambda message, params: str(message) % params, str)
