@@ -52,7 +52,17 @@ ROUTES = {
     "industry:mine": on(None, lambda o: {}, methods=(GET,)),
     "industry:mine-need": on(None, lambda o: {}, methods=(POST,), body=lambda o: {"kind": "funding", "text": "矩阵需求"}),
     "industry:mine-offer": on(None, lambda o: {}, methods=(POST,), body=lambda o: {"kind": "funding", "text": "矩阵供给"}),
+    # 红色帮扶网: the zone's leads, and a lead's page with the form recording a visit to one of
+    # the lead's enterprises (named in the body; the lead by its address).
+    "industry:area-leads": on(None, lambda o: {}, methods=(GET,)),
+    "industry:area-lead": on("area_lead", by_pk, body=lambda o: {
+        "enterprise": _first_enterprise(o), "visited_on": "2026-01-05", "notes": "矩阵走访"}),
 }
+
+
+def _first_enterprise(lead):
+    enterprises = getattr(lead, "enterprises", None)
+    return (enterprises.values_list("pk", flat=True).first() if enterprises is not None else None) or 999999
 
 API = {
     "GET /industry/enterprises": on(None, lambda o: {}, methods=(GET,), query=lambda o: {"scale": "small"}),

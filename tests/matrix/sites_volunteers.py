@@ -18,6 +18,9 @@ ROUTES = {
     "sites:volunteer": on("volunteer", by_pk, methods=(GET,)),
     "sites:volunteer_statement": on("volunteer", by_pk, methods=(GET,),
                                     query=lambda o: {"since": "2026-01-01", "until": "2026-12-31"}),
+    # The hours ledger the cockpit's volunteer-hours figure opens, for a unit and a month.
+    "sites:service_records": page(methods=(GET,), query=lambda o: {"unit": "370871", "status": "confirmed",
+                                                                    "on_after": "2026-01-01", "on_before": "2026-02-01"}),
     "sites:teams": page(methods=(GET,)),
     # Adding a volunteer to a team: the team by its address, the volunteer in the body.
     "sites:team": on("team", by_pk, body=lambda o: {"volunteer": o.volunteer}),
