@@ -1,4 +1,5 @@
-"""The cockpit's roll-ups (dashboard.Tally) against a recount from the records."""
+"""The cockpit's roll-ups (dashboard.Tally, and each unit's sums in TallySum) against a recount
+from the records."""
 import datetime
 
 import pytest
@@ -8,12 +9,26 @@ from django.utils import timezone
 from gongzhi.cases.cockpit import count
 from gongzhi.core import outbox
 from gongzhi.dashboard import tallies
-from gongzhi.dashboard.models import Tally
+from gongzhi.dashboard.models import SUM_LEVELS, Tally, TallySum
 from tests.test_case_workflow import cw, move, report  # noqa: F401  (fixture)
 
 
 def stored(month):
     return {(t.unit_code, t.measure): t.count for t in Tally.objects.filter(month=month)}
+
+
+def stored_sums(month):
+    return {(t.unit_code, t.measure): t.count for t in TallySum.objects.filter(month=month)}
+
+
+def summed(month):
+    """Each district's, street's, community's and grid's sums, added up here from the Tally rows."""
+    found = {}
+    for (code, measure), n in stored(month).items():
+        for length in SUM_LEVELS:
+            if length <= len(code):
+                found[(code[:length], measure)] = found.get((code[:length], measure), 0) + n
+    return {key: n for key, n in found.items() if n}
 
 
 def recount(month):
@@ -52,6 +67,7 @@ def test_the_moves_keep_the_roll_ups_equal_to_a_recount_from_the_records(mix):
     outbox.drain()  # what runs after each commit (tests keep one transaction open)
     month = this_month()
     assert stored(month) == recount(month)
+    assert stored_sums(month) == summed(month)
     w = mix[0]
     assert stored(month)[(w.grid_a.code, "cases.received")] == 5
     assert stored(month)[(w.grid_a.code, "cases.closed")] == 2
@@ -65,6 +81,23 @@ def test_a_lost_message_is_corrected_by_the_minute_jobs_daily_full_pass(mix):
     Tally.objects.create(month=month, unit_code=mix[0].grid_a.code, measure="cases.category:999999", count=3)
     tallies.refresh_recent()
     assert stored(month) == recount(month)
+    assert stored_sums(month) == summed(month)
+
+
+def test_a_record_gone_from_a_grid_lowers_every_unit_above_it_and_empty_sums_are_dropped(mix):
+    w, a, b = mix
+    outbox.drain()
+    month = this_month()
+    district = w.grid_b.code[:6]
+    before = stored_sums(month)
+    for case in b:
+        type(case).objects.filter(pk=case.pk).delete()
+    tallies.refresh_month(month, unit_code=w.grid_b.code)
+    after = stored_sums(month)
+    assert after == summed(month)
+    assert after[(district, "cases.received")] == before[(district, "cases.received")] - 2
+    assert (w.grid_b.code, "cases.received") not in after
+    assert not TallySum.objects.filter(count=0).exists()
 
 
 def test_a_case_past_its_deadline_counts_as_overdue_once_the_minute_job_has_run(mix):
@@ -84,7 +117,9 @@ def test_the_rebuild_command_recounts_every_month_from_the_records(mix):
     call_command("rollups", "--rebuild", verbosity=0)
     month = this_month()
     assert stored(month) == recount(month)
+    assert stored_sums(month) == summed(month)
     assert not Tally.objects.filter(month__lt=month).exists()
+    assert not TallySum.objects.filter(month__lt=month).exists()
 
 
 def test_a_street_is_the_sum_of_its_grids_read_from_the_stored_rows(mix, django_assert_num_queries):
@@ -96,3 +131,73 @@ def test_a_street_is_the_sum_of_its_grids_read_from_the_stored_rows(mix, django_
     grids = [tallies.sums(code, [month])[month] for code in (w.grid_a.code, w.grid_b.code)]
     assert street["cases.received"] == 7 == grids[0]["cases.received"] + grids[1]["cases.received"]
     assert tallies.by_child(w.community.code, [month])[w.grid_b.code]["cases.received"] == 2
+
+
+def test_a_district_reads_its_own_stored_sums_not_its_grids_rows(mix, django_assert_num_queries):
+    w = mix[0]
+    outbox.drain()
+    month = this_month()
+    with django_assert_num_queries(1) as captured:
+        district = tallies.sums(w.grid_a.code[:6], [month])[month]
+    assert "dashboard_tallysum" in captured.captured_queries[0]["sql"]
+    assert district["cases.received"] == 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recounts_of_a_grid_and_its_community_at_once_add_each_change_once(cw):
+    """A recount adds to the sums the difference it made; if a second recount read the rows
+    while the first had not committed, both would add the same difference (decision 86)."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time (IMMEDIATE transactions): recounts cannot overlap")
+    for _ in range(3):
+        report(cw)
+    report(cw, lng=116.03)
+    month = this_month()
+    tallies.rebuild()
+    # As if the grids' messages were still queued: their rows not yet counted, the sums consistent.
+    Tally.objects.filter(unit_code__startswith=cw.community.code, month=month).delete()
+    tallies.resum(month)
+    first_wrote, release, errors = threading.Event(), threading.Event(), []
+
+    def first():
+        try:
+            with transaction.atomic():
+                tallies.refresh_month(month, unit_code=cw.grid_a.code)
+                first_wrote.set()
+                release.wait(30)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            tallies.refresh_month(month, unit_code=cw.community.code)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert first_wrote.wait(30)
+    b = threading.Thread(target=second)
+    b.start()
+    with connection.cursor() as cursor:  # until the second waits for the first's lock
+        for _ in range(200):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+    release.set()
+    a.join(30)
+    b.join(30)
+    assert errors == []
+    assert stored(month) == recount(month)
+    assert stored_sums(month) == summed(month)
+    assert stored_sums(month)[(cw.community.code, "cases.received")] == 4

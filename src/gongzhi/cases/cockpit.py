@@ -169,11 +169,14 @@ def map_values(counts):
             "satisfaction": round(r.satisfaction_rate, 4) if r.total else None}
 
 
+# What map_values reads (the map asks only these of the stored sums).
+MAP_READS = tuple(PREFIX + m for m in ("received", "overdue", "rated", "responded", "solved", "satisfied", "basically"))
 MAP_MEASURES = (("density", _("Problems reported")), ("overdue", _("Problems overdue")),
                 ("satisfaction", _("Satisfaction rate")))
 
 
 PARTS = [
     Part("cases", _("Residents' problems"), count, PREFIX, figures=FIGURES, panel="cases", order=10,
-         extra={"first": first_month, "changed": changed, "panels": panels, "map": map_values, "map_measures": MAP_MEASURES}),
+         extra={"first": first_month, "changed": changed, "panels": panels, "map": map_values, "map_measures": MAP_MEASURES,
+                "map_reads": MAP_READS}),
 ]

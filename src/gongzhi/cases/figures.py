@@ -2,23 +2,26 @@
 
 Read from the cockpit's roll-ups (dashboard.Tally: the cases part's counts per grid and month,
 kept current by the moves and the minute job), never counted from the case table: at 10 million
-cases those counts took 2.9 s (docs/performance.md). A sum over one measure's rows, through the
-(measure, unit_code) index; per zone, the rows under the zone's code.
+cases those counts took 2.9 s (docs/performance.md). A sum over one measure's district rows of
+the stored sums, through the (measure, depth, unit_code) index; per zone, the zone's own rows.
 """
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.plugins import Figure
 from gongzhi.core.scoping import under_codes_q
-from gongzhi.dashboard.models import Tally
+from gongzhi.dashboard.models import SUM_LEVELS, TallySum
 
 from . import rates
 from .cockpit import PREFIX
 
+ROOT_LENGTH = SUM_LEVELS[0]  # a district's or a zone's code
+
 
 def _summed(measure):
     def count(zone_code=None):
-        rows = Tally.objects.filter(measure=PREFIX + measure)
+        # The districts' (zones') own sums: a handful of rows a month (decision 86).
+        rows = TallySum.objects.filter(measure=PREFIX + measure, depth=ROOT_LENGTH)
         if zone_code is not None:
             rows = rows.filter(under_codes_q("unit_code", [zone_code]))
         return rows.aggregate(n=Sum("count"))["n"] or 0

@@ -1,7 +1,7 @@
 """What the cockpit shows for one unit and month, read from the roll-ups only (decision 74).
 
-``build(unit, month)`` asks Tally three questions (the unit's sums for thirteen months, its
-children's sums for the month, its grids' sums for the month), the territory two (children's
+``build(unit, month)`` asks the stored sums (TallySum, decision 86) two questions (the unit's
+sums for thirteen months, its children's sums for the month; the map a third, its grids'), the territory two (children's
 names, grids' boundaries) and each part for its names; it never counts a raw table, so its
 cost does not grow with the number of records. The same dict feeds the page, the big screen's
 JSON and the monthly report. Each part contributes figures (Measure, each with its link to the
@@ -9,15 +9,13 @@ records it counts) and panels (``extra["panels"](view) -> [panel]``, drawn by co
 """
 from dataclasses import dataclass
 
-from django.db.models import Sum
-from django.db.models.functions import Substr
 from django.urls import reverse
 
 from gongzhi.core.scoping import under_codes_q
 from gongzhi.territory.models import Level, Unit
 
 from . import tallies
-from .models import Tally
+from .models import TallySum
 
 GRID_LENGTH = 15
 TREND_MONTHS = 12
@@ -54,13 +52,17 @@ def trend(now, before):
     return round((now - before) / before, 4)
 
 
-def grid_sums(unit_code, month):
-    rows = (Tally.objects.filter(under_codes_q("unit_code", [unit_code]), month=month)
-            .annotate(grid=Substr("unit_code", 1, GRID_LENGTH)).values("grid", "measure").annotate(n=Sum("count")).order_by())
+def grid_sums(unit_code, month, measures=None):
+    """{grid code: {measure: n}} for the grids under ``unit_code`` (their stored sums), only the
+    ``measures`` the map reads when they are known."""
+    if len(unit_code) > GRID_LENGTH:
+        return {}
+    rows = TallySum.objects.filter(under_codes_q("unit_code", [unit_code]), month=month, depth=GRID_LENGTH)
+    if measures is not None:
+        rows = rows.filter(measure__in=sorted(measures))
     found = {}
-    for row in rows:
-        if len(row["grid"]) == GRID_LENGTH:
-            found.setdefault(row["grid"], {})[row["measure"]] = row["n"]
+    for grid, measure, n in rows.values_list("unit_code", "measure", "count"):
+        found.setdefault(grid, {})[measure] = n
     return found
 
 
@@ -108,8 +110,10 @@ def map_data(unit, month, user):
     """The grids under ``unit`` (their polygons) with each grid's measures for the map (the parts'
     ``extra["map"](counts) -> {measure: value}``)."""
     month = tallies.month_start(month)
-    sums = grid_sums(unit.code, month)
     parts = [part for part in tallies.parts() if part.extra.get("map")]
+    # A part says which measures its map function reads ("map_reads"); one that does not gets all.
+    reads = [part.extra.get("map_reads") for part in parts]
+    sums = grid_sums(unit.code, month, None if None in reads else {m for r in reads for m in r})
     grids = (Unit.objects.visible_to(user).filter(under_codes_q("code", [unit.code]), level=Level.GRID)
              .exclude(boundary=None).values_list("code", "name", "boundary"))
     features = []
