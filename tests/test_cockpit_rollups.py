@@ -201,3 +201,19 @@ def test_recounts_of_a_grid_and_its_community_at_once_add_each_change_once(cw):
     assert stored(month) == recount(month)
     assert stored_sums(month) == summed(month)
     assert stored_sums(month)[(cw.community.code, "cases.received")] == 4
+
+
+def test_one_grids_recount_counts_what_the_whole_months_group_by_counts(mix):
+    """A move's recount reads its grid's month once and counts in Python; the whole month is
+    counted by GROUP BY in the database. Same rows, overdue and per agency included."""
+    w = mix[0]
+    later = timezone.now() + datetime.timedelta(days=30)
+    start, end = tallies.month_bounds(this_month())
+    for grid in (w.grid_a, w.grid_b):
+        everywhere = sorted(row for row in count(start, end, now=later) if row[0] == grid.code and row[2])
+        one_grid = sorted(row for row in count(start, end, unit_code=grid.code, now=later) if row[2])
+        assert one_grid == everywhere
+    measures = {m for _c, m, n in count(start, end, unit_code=w.grid_a.code, now=later) if n}
+    assert {"cases.overdue", "cases.rated", "cases.satisfied", "cases.closed"} <= measures
+    assert any(m.startswith("cases.overdue_agency:") for m in measures)
+    assert any(m.startswith("cases.category:") for m in measures)
