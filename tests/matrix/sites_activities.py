@@ -25,6 +25,8 @@ ROUTES = {
     "sites:activity_new#unit": on("unit", lambda o: {}, methods=(POST,),
                                   body=lambda o: {"unit": o.pk, "kind": "activity", "title": "矩阵"}),
     "sites:activity": on("service_activity", by_pk, methods=(GET,)),
+    # Person-times: the cockpit's figure opens it for a unit and a month.
+    "sites:checkins": page(methods=(GET,), query=lambda o: {"unit": "370871", "starts_after": "2026-01-01"}),
     "sites:activity_edit": on("service_activity", by_pk, methods=(POST,), body=lambda o: {"capacity": "5"}),
     "sites:session_add": on("service_activity", by_pk, methods=(POST,), body=lambda o: {"starts_at": "2099-01-05T10:00"}),
     "sites:activity_signup": on("service_activity", by_pk, methods=(POST,)),

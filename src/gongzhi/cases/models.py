@@ -296,9 +296,9 @@ class Case(models.Model):
             # The supervised tab: open cases that were urged or supervised.
             models.Index(fields=["status", "supervised_at"], name="case_status_supervised"),
             # A grid's month as the cockpit recounts it after each move (cases.cockpit
-            # GRID_MONTH_FIELDS): covering, so PostgreSQL answers it from the index alone.
+            # _count_one_grid): covering, so PostgreSQL answers it from the index alone.
             models.Index(fields=["grid_code", "created_at"], name="case_grid_month",
-                         include=["status", "resolve_by", "rating", "responded_at", "respond_by", "rating_solved",
+                         include=["id", "status", "resolve_by", "rating", "responded_at", "respond_by", "rating_solved",
                                   "category"]),
         ]
 

@@ -49,6 +49,11 @@ def _day(moment):
     return (timezone.localtime(moment).date() if isinstance(moment, datetime.datetime) else moment).isoformat()
 
 
+def _checkins(unit_code, start, end):
+    """The check-ins of the unit's activities at sessions begun in the month: one row a person-time."""
+    return f"{reverse('sites:checkins')}?unit={unit_code}&starts_after={_day(start)}&starts_before={_day(end)}"
+
+
 def _service_records(unit_code, start, end):
     """The confirmed service records of the unit and month: their minutes add up to the figure."""
     return (f"{reverse('sites:service_records')}?unit={unit_code}&status={RecordStatus.CONFIRMED}"
@@ -57,7 +62,6 @@ def _service_records(unit_code, start, end):
 
 PARTS = [
     Part("sites", _("Services"), count, PREFIX, order=40, panel="sites", extra={"first": first_month, "panels": panels},
-         figures=(Measure("sites.person_times", _("Activity person-times"),
-                          lambda u, s, e: f"{reverse('sites:activities')}?unit={u}"),
+         figures=(Measure("sites.person_times", _("Activity person-times"), _checkins),
                   Measure("sites.volunteer_minutes", _("Volunteer minutes"), _service_records))),
 ]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core import periods
 from gongzhi.core.scoping import under_codes_q
 
-from .models import Activity, ActivityKind, ActivityStatus, RecordStatus, ServiceRecord
+from .models import Activity, ActivityKind, ActivityStatus, CheckIn, CheckInMethod, RecordStatus, ServiceRecord
 
 
 def _under(queryset, field, value):
@@ -49,3 +49,26 @@ class ServiceRecordFilterSet(df.FilterSet):
 
     def filter_unit(self, queryset, name, value):
         return _under(queryset, "unit__code", value)
+
+
+class CheckInFilterSet(df.FilterSet):
+    """Person-times (人次): check-ins by the unit of their activity and the day their session began,
+    as the cockpit counts them (sites.cockpit.count)."""
+    unit = df.CharFilter(label=_("unit code"), method="filter_unit", max_length=18)
+    activity = df.NumberFilter(label=_("activity"), field_name="session__activity_id")
+    method = df.ChoiceFilter(label=_("how"), choices=CheckInMethod.choices)
+    starts_after = df.DateFilter(label=_("from"), method="filter_from")
+    starts_before = df.DateFilter(label=_("before"), method="filter_before")
+
+    class Meta:
+        model = CheckIn
+        fields = []
+
+    def filter_unit(self, queryset, name, value):
+        return _under(queryset, "session__activity__unit__code", value)
+
+    def filter_from(self, queryset, name, value):
+        return queryset.filter(periods.on_or_after("session__starts_at", value))
+
+    def filter_before(self, queryset, name, value):
+        return queryset.filter(periods.before("session__starts_at", value))

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(fields=['grid_code', 'created_at'], include=('status', 'resolve_by', 'rating', 'responded_at', 'respond_by', 'rating_solved', 'category'), name='case_grid_month'),
+            index=models.Index(fields=['grid_code', 'created_at'], include=('id', 'status', 'resolve_by', 'rating', 'responded_at', 'respond_by', 'rating_solved', 'category'), name='case_grid_month'),
         ),
     ]

@@ -463,8 +463,31 @@ def my_calendar(request):
     return response
 
 
+# --- person-times --------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def checkins(request):
+    """Person-times (人次) through their filter set: the cockpit's activity person-times figure opens
+    it for a unit and a month, and the number of rows is the figure."""
+    from ..filters import CheckInFilterSet
+
+    user = request.user
+    if not (user.is_superuser or _is_staff(user)):
+        raise Http404
+    base = (CheckIn.objects.visible_to(user)
+            .select_related("session__activity__unit", "resident", "user", "recorded_by"))
+    filterset = CheckInFilterSet(request.GET or None, queryset=base)
+    found = filterset.qs if not filterset.is_bound or filterset.is_valid() else base.none()
+    page = Paginator(found.order_by("-session__starts_at", "-pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "sites/checkins.html", {"page": page, "filter": filterset, "query": query.urlencode()})
+
+
 urlpatterns = [
     path("activities/", activity_list, name="activities"),
+    path("activities/check-ins/", checkins, name="checkins"),
     path("activities/new/", activity_new, name="activity_new"),
     path("activities/<int:pk>/", activity_detail, name="activity"),
     path("activities/<int:pk>/edit/", activity_edit, name="activity_edit"),
