@@ -73,6 +73,11 @@ API = {
     "GET /industry/coverage": on("zone", lambda o: {}, methods=(GET,), query=lambda o: {"zone": o.code}),
     "GET /industry/chains": on(None, lambda o: {}, methods=(GET,)),
     "GET /industry/chains/{chain_id}": on("chain", lambda o: {"chain_id": o.pk}, methods=(GET,)),
+    "GET /industry/area-leads": on(None, lambda o: {}, methods=(GET,)),
+    "GET /industry/area-leads/{lead_id}": on("area_lead", lambda o: {"lead_id": o.pk}, methods=(GET,)),
+    "POST /industry/area-leads/{lead_id}/visits": on("area_lead", lambda o: {"lead_id": o.pk}, methods=(POST,),
+                                                     json_body=True, body=lambda o: {
+                                                         "enterprise_id": _first_enterprise(o), "notes": "矩阵走访"}),
 }
 
 MISSING = {"zone": SimpleNamespace(code="999999", pk=999999)}

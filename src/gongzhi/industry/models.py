@@ -306,6 +306,14 @@ class ChainLink(models.Model):
         return self.supplier_id is not None
 
 
+class AreaLeadQuerySet(ScopedQuerySet):
+    """The zone's leads for its industry roles, and a lead's own record for the lead's account
+    (a retired member holds no industry role)."""
+
+    def scope_q(self, user):
+        return zone_q("zone__code", user) | Q(account=user)
+
+
 class AreaLead(models.Model):
     """红色帮扶网: a veteran party member leading a group of enterprises of a zone."""
 
@@ -319,7 +327,7 @@ class AreaLead(models.Model):
                                          verbose_name=_("enterprises"))
     since = models.DateField(_("since"), null=True, blank=True)
 
-    objects = ZoneQuerySet.as_manager()
+    objects = AreaLeadQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("area lead (红色帮扶网)")
@@ -330,6 +338,13 @@ class AreaLead(models.Model):
         return f"{self.member} {self.area}".strip()
 
 
+class LeadVisitQuerySet(ScopedQuerySet):
+    """Visits: seen by whoever sees the enterprise, and by the lead who made them."""
+
+    def scope_q(self, user):
+        return OfEnterpriseQuerySet.scope_q(self, user) | Q(lead__account=user)
+
+
 class LeadVisit(models.Model):
     lead = models.ForeignKey(AreaLead, on_delete=models.CASCADE, related_name="visits", verbose_name=_("area lead"))
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="lead_visits",
@@ -337,7 +352,7 @@ class LeadVisit(models.Model):
     visited_on = models.DateField(_("visited on"))
     notes = models.TextField(_("notes"), max_length=LONG_TEXT, blank=True)
 
-    objects = OfEnterpriseQuerySet.as_manager()
+    objects = LeadVisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("area lead visit")

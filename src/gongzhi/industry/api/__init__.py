@@ -2,9 +2,9 @@
 has its ``router``, mounted here (add a module to ``MODULES``)."""
 from ninja import Router
 
-from . import coverage, enterprises, market
+from . import coverage, enterprises, leads, market
 
-MODULES = (enterprises, coverage, market)
+MODULES = (enterprises, coverage, market, leads)
 
 router = Router(tags=["industry"])
 for module in MODULES:

@@ -13,11 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.text import clean_field
 
-from ..models import LeadVisit
+from ..models import Enterprise, LeadVisit
 from . import market
 
 # How far back a visit may be recorded (a lead writes up last week's round, not last year's).
 BACKDATE_DAYS = 92
+
+
+def group_for(user, lead):
+    """The lead's enterprises as ``user`` may name them: all of them for the lead's own account
+    (the lead was given them), through the zone's directory for everyone else."""
+    if user.is_authenticated and lead.account_id == user.pk:
+        return Enterprise.objects.filter(area_leads=lead)
+    return Enterprise.objects.directory(user).filter(area_leads=lead)
 
 
 def may_record(user, lead, enterprise):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongzhi.core.errors import DomainError, NotFound
 
-from ..models import INDUSTRY_STAFF_ROLES, AreaLead, Enterprise, LeadVisit, Need, NeedKind
+from ..models import INDUSTRY_STAFF_ROLES, AreaLead, LeadVisit, Need, NeedKind
 from ..services import leads as rules
 
 RECENT_DAYS = 90
@@ -35,7 +35,7 @@ def area_leads(request):
 @require_http_methods(["GET", "POST"])
 def area_lead(request, pk):
     lead = get_object_or_404(AreaLead.objects.visible_to(request.user).select_related("member", "zone"), pk=pk)
-    group = Enterprise.objects.directory(request.user).filter(area_leads=lead).order_by("name")
+    group = rules.group_for(request.user, lead).order_by("name")
     if request.method == "POST":
         enterprise = group.filter(pk=_int(request.POST.get("enterprise"))).first()
         try:
