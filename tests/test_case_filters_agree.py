@@ -86,3 +86,26 @@ def test_a_bad_filter_is_a_400_naming_the_field(api, cw):
         response = api.get("/cases", cw.secretary, **query)
         assert response.status_code == 400, query
         assert list(response.json()["error"]["fields"]) == list(query)
+
+
+def inbox_numbers(client, tab):
+    numbers, after = [], {}
+    while True:
+        page = client.get(reverse("cases:inbox"), {"tab": tab, **after})
+        numbers += [c.number for c in page.context["cases"]]
+        if not page.context["next_cursor"]:
+            return sorted(numbers)
+        after = {"after": page.context["next_cursor"]}
+
+
+def test_each_inbox_tab_lists_what_the_ledger_lists_for_the_tabs_filters(client, mixed):
+    """The secretary reported none of these, so the cases they work on are the ledger's."""
+    from gongzhi.cases.views import INBOX_TABS
+
+    cw, cases, lamp = mixed
+    client.force_login(cw.secretary)
+    counts = {}
+    for tab in ("overdue", "supervised", "new", "open"):
+        counts[tab] = len(inbox_numbers(client, tab))
+        assert inbox_numbers(client, tab) == page_numbers(client, INBOX_TABS[tab][1]), tab
+    assert counts["overdue"] == 1 and counts["open"] == 4

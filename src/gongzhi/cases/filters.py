@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scoping import under_codes_q
 
-from .models import OPEN_STATUSES, Case, Category, Channel, Rating, Status
+from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, Rating, Status
 from .textserve import tokens
 
 STATUS_CHOICES = [("open", _("Open"))] + list(Status.choices)
@@ -121,6 +121,9 @@ class CaseFilterSet(df.FilterSet):
                             widget=YES_NO)
     supervised = df.BooleanFilter(label=_("urged or supervised"), field_name="supervised_at", lookup_expr="isnull",
                                   exclude=True, widget=YES_NO)
+    # The inbox's "for my agency" tab: open work sent to one of the viewer's agencies and not yet
+    # answered by it (needs the request's user; without one it finds nothing).
+    for_my_agency = df.BooleanFilter(label=_("waiting on my agency"), method="filter_for_my_agency", widget=YES_NO)
 
     class Meta:
         model = Case
@@ -149,6 +152,15 @@ class CaseFilterSet(df.FilterSet):
 
     def filter_agency(self, queryset, name, value):
         return queryset.filter(agency_links__agency_id=value, agency_links__returned_at__isnull=True).distinct()
+
+    def filter_for_my_agency(self, queryset, name, value):
+        if not value:
+            return queryset
+        user = getattr(self.request, "user", None)
+        agencies = user.agency_ids() if user is not None and user.is_authenticated else []
+        waiting = CaseAgency.objects.filter(agency_id__in=agencies, returned_at__isnull=True, fed_back_at__isnull=True)
+        return queryset.filter(pk__in=waiting.values("case"), status__in=(Status.DISPATCHED, Status.HANDLING,
+                                                                             Status.WHISTLED))
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -29,7 +29,8 @@ from gongzhi.territory.models import Level, Unit
 from . import drafts, rates, routing, services, similarity, workflow
 from . import follow as follow_rules
 from .forms import RateForm, RecordForm, ReportForm, category_choices
-from .models import OPEN_STATUSES, Case, CaseAgency, Category, Channel, PhotoKind, RateDimension, Status
+from .filters import CaseFilterSet
+from .models import Case, Category, Channel, PhotoKind, RateDimension, Status
 from .photos import prepare_photos, store_photos
 
 LIST_RELATED = ("category__parent", "grid")
@@ -149,16 +150,15 @@ def mine(request):
     return render(request, "cases/mine.html", {"cases": rows, "next_cursor": next_cursor, "mine": True})
 
 
-# Labels are lazy: the table is built once at import, the label is read in each reader's language.
+# Each tab is a set of the case filter set's filters (the ledger's and the API's: one definition
+# of "overdue" or "supervised" everywhere). Labels are lazy: read in each reader's language.
 INBOX_TABS = {
-    "new": (gettext_lazy("New"), lambda qs, user, now: qs.filter(status=Status.REGISTERED)),
-    "verify": (gettext_lazy("To verify"), lambda qs, user, now: qs.filter(status=Status.FED_BACK)),
-    "overdue": (gettext_lazy("Overdue"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, resolve_by__lt=now)),
-    "agency": (gettext_lazy("For my agency"), lambda qs, user, now: qs.filter(
-        pk__in=CaseAgency.objects.filter(agency_id__in=user.agency_ids(), returned_at__isnull=True, fed_back_at__isnull=True).values("case"),
-        status__in=(Status.DISPATCHED, Status.HANDLING, Status.WHISTLED))),
-    "supervised": (gettext_lazy("Supervised"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES, supervised_at__isnull=False)),
-    "open": (gettext_lazy("All open"), lambda qs, user, now: qs.filter(status__in=OPEN_STATUSES)),
+    "new": (gettext_lazy("New"), {"status": Status.REGISTERED}),
+    "verify": (gettext_lazy("To verify"), {"status": Status.FED_BACK}),
+    "overdue": (gettext_lazy("Overdue"), {"overdue": "1"}),
+    "agency": (gettext_lazy("For my agency"), {"for_my_agency": "1"}),
+    "supervised": (gettext_lazy("Supervised"), {"status": "open", "supervised": "1"}),
+    "open": (gettext_lazy("All open"), {"status": "open"}),
 }
 
 
@@ -172,9 +172,12 @@ def _tabs_for(user):
     return []
 
 
-def inbox_cases(user, tab, now):
-    """One inbox tab's cases, unordered (the pager orders them newest first)."""
-    return INBOX_TABS[tab][1](Case.objects.visible_to(user, include_own=False), user, now).select_related(*LIST_RELATED)
+def inbox_cases(request, tab):
+    """One inbox tab's cases, unordered (the pager orders them newest first): the tab's filters of
+    the case filter set over the cases the person works on."""
+    base = Case.objects.visible_to(request.user, include_own=False)
+    filterset = CaseFilterSet(INBOX_TABS[tab][1], queryset=base, request=request)
+    return filterset.qs.select_related(*LIST_RELATED)
 
 
 @login_required
@@ -193,7 +196,7 @@ def inbox(request):
             return redirect("cases:detail", number=found.number)
         messages.info(request, _("No case numbered %(number)s in your scope.") % {"number": query})
     # The cases the person works on; their own reports are on "my problems" (models.CaseQuerySet.inbox_q).
-    cases = inbox_cases(request.user, tab, now)
+    cases = inbox_cases(request, tab)
     rows, next_cursor = cursor_page(cases, request.GET.get("after"))
     return render(request, "cases/inbox.html", {
         "tabs": [(t, INBOX_TABS[t][0]) for t in tabs], "tab": tab, "cases": rows, "next_cursor": next_cursor, "now": now,
@@ -457,8 +460,6 @@ def follow(request):
 def ledger(request):
     """The case ledger (台账, issue 11): every case in the person's scope, filtered by the one
     case filter set (the contract the cockpit links to), newest first, keyset-paged."""
-    from .filters import CaseFilterSet
-
     params = request.GET.copy()
     params.pop("after", None)
     filterset = CaseFilterSet(params, queryset=Case.objects.visible_to(request.user).select_related(*LIST_RELATED))
