@@ -90,7 +90,8 @@ class Command(BaseCommand):
             result["cockpit_speedup"] = round(result["cockpit_groupby_p95_ms"] / result["cockpit_p95_ms"], 1)
             figures_ms = measures.figures_once()
             notes.append(f"cockpit: measured is the cockpit's own read path (dashboard.cockpit.build and map_data over "
-                         f"Tally: a district admin's district, this month with twelve months of trend, its streets' rates, "
+                         f"the stored sums (TallySum, decision 86): a district admin's district, this month with "
+                         f"twelve months of trend, its streets' rates, "
                          f"overdue by agency, the grid map), {len(product)} samples, against a GROUP BY street × month "
                          f"over the case table ({len(groupby)} samples). "
                          f"The cases' headline figures are sums of the same roll-ups (decision 84): "
