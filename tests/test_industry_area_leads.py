@@ -65,6 +65,14 @@ def test_staff_see_the_leads_and_record_a_visit_on_the_page(client, net):
     assert Need.objects.get(text="招电工三名").visit.enterprise == net.e2
     bad = client.post(f"/industry/area-leads/{net.lead.pk}/", {"enterprise": net.outside.pk}, follow=True)
     assert LeadVisit.objects.count() == 1 and "alert-danger" in bad.content.decode()
+    # Refused once, shown once, and what was typed is still in the form.
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    bad = client.post(f"/industry/area-leads/{net.lead.pk}/", {
+        "enterprise": net.e2.pk, "visited_on": tomorrow, "notes": "回访", "need_kind": "funding", "need_text": "贷款一百万"})
+    body = bad.content.decode()
+    assert body.count("alert-danger") == 1 and "alert-success" not in body
+    assert "贷款一百万" in body and ">回访</textarea>" in body and f'value="{net.e2.pk}" selected' in body
+    assert LeadVisit.objects.count() == 1
 
 
 def test_a_jining_admin_of_another_zone_gets_404(client, net):

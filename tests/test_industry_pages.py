@@ -156,3 +156,14 @@ def test_the_menu_shows_the_entry_only_to_who_would_see_an_enterprise(client, zo
     assert 'data-testid="menu-industry"' in client.get("/").content.decode()
     client.force_login(zones.worker_a)  # Jining grid worker: no enterprise in their grid
     assert 'data-testid="menu-industry"' not in client.get("/").content.decode()
+
+
+def test_the_list_finds_an_enterprise_by_the_beginning_of_its_credit_code_and_names_its_selects(client, zones):
+    client.force_login(zones.changji_admin)
+    code = zones.c.enterprise.uscc
+    for q in (code, code[:8], code[:8].lower()):
+        page = client.get("/industry/", {"q": q})
+        assert zones.c.enterprise.name in page.content.decode(), q
+    page = client.get("/industry/", {"q": "9" * 6}).content.decode()
+    assert zones.c.enterprise.name not in page
+    assert 'class="form-select" aria-label=' in page and "---------" not in page

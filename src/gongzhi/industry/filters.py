@@ -2,6 +2,7 @@
 import datetime
 
 import django_filters
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,11 +40,28 @@ class EnterpriseFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["chain"].queryset = Chain.objects.visible_to(user)
+        # The selects name themselves (no "---------"), styled like the page's other fields.
+        for name in ("scale", "party_status", "chain"):
+            label = self.filters[name].label
+            self.filters[name].extra.update(empty_label=_("%(what)s: all") % {"what": label})
+        self._select_attrs = {name: {"class": "form-select", "aria-label": self.filters[name].label}
+                              for name in ("scale", "party_status", "chain")}
+
+    @property
+    def form(self):
+        form = super().form
+        for name, attrs in self._select_attrs.items():
+            form.fields[name].widget.attrs.update(attrs)
+        return form
 
     def by_text(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(uscc=value.upper()) if len(value) == 18 and value.isalnum() else \
-            queryset.filter(name__contains=value)
+        if len(value) == 18 and value.isalnum():
+            return queryset.filter(uscc=value.upper())
+        # A credit code's beginning (its division, 6 digits or more) or part of the name.
+        if len(value) >= 6 and value.isascii() and value.isalnum():
+            return queryset.filter(Q(uscc__startswith=value.upper()) | Q(name__contains=value))
+        return queryset.filter(name__contains=value)
 
     def by_unit(self, queryset, name, value):
         return queryset.filter(under_codes_q("unit__code", [value])) if value.isdigit() else queryset.none()

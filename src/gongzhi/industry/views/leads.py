@@ -36,6 +36,7 @@ def area_leads(request):
 def area_lead(request, pk):
     lead = get_object_or_404(AreaLead.objects.visible_to(request.user).select_related("member", "zone"), pk=pk)
     group = rules.group_for(request.user, lead).order_by("name")
+    kept = {}
     if request.method == "POST":
         enterprise = group.filter(pk=_int(request.POST.get("enterprise"))).first()
         try:
@@ -47,6 +48,9 @@ def area_lead(request, pk):
                 need_text=request.POST.get("need_text", ""), need_quantity=request.POST.get("need_quantity", ""))
         except DomainError as error:
             messages.error(request, "；".join(str(m) for m in error.messages))
+            # What was typed stays in the form (the date as typed only if it is one).
+            kept = {k: request.POST.get(k, "") for k in ("enterprise", "notes", "need_kind", "need_text", "need_quantity")}
+            kept["visited_on"] = _kept_date(request.POST.get("visited_on"))
         else:
             messages.success(request, _("Visit recorded.") + (" " + _("The need is on the board.") if need else ""))
             return redirect("industry:area-lead", pk=lead.pk)
@@ -54,7 +58,7 @@ def area_lead(request, pk):
               .prefetch_related(Prefetch("needs", queryset=Need.objects.order_by("pk"))).order_by("-visited_on", "-pk"))
     return render(request, "industry/area_lead.html", {
         "lead": lead, "group": group, "visits": visits[:50], "kinds": NeedKind.choices,
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "kept": kept,
         # The form for the lead's own account and park staff; the service checks the enterprise's scope.
         "may_record": request.user.is_superuser or lead.account_id == request.user.pk
         or request.user.has_role(*INDUSTRY_STAFF_ROLES),
@@ -64,6 +68,13 @@ def area_lead(request, pk):
 def _int(value):
     text = str(value or "").strip()
     return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def _kept_date(value):
+    try:
+        return _date(value)
+    except DomainError:
+        return None
 
 
 def _date(value):
