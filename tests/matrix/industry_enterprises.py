@@ -55,6 +55,7 @@ ROUTES = {
     # 红色帮扶网: the zone's leads, and a lead's page with the form recording a visit to one of
     # the lead's enterprises (named in the body; the lead by its address).
     "industry:area-leads": on(None, lambda o: {}, methods=(GET,)),
+    "industry:agreements": on(None, lambda o: {}, methods=(GET,)),
     "industry:area-lead": on("area_lead", by_pk, body=lambda o: {
         "enterprise": _first_enterprise(o), "visited_on": "2026-01-05", "notes": "矩阵走访"}),
 }

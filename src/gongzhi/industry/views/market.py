@@ -10,7 +10,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -228,8 +228,24 @@ def post_offer(request):
     return _act(request, make, "industry:mine")
 
 
+@login_required
+@require_GET
+def agreements(request):
+    """Cooperation agreements of the zone, newest first, with their parties and where they were
+    signed: the records "enterprises that agreed to cooperate" is counted from."""
+    user = request.user
+    found = Agreement.objects.visible_to(user)
+    cooperating = (Agreement.parties.through.objects.filter(agreement__in=found)
+                   .aggregate(n=Count("enterprise", distinct=True))["n"])
+    page = Paginator(found.select_related("need__enterprise", "meeting").annotate(n_parties=Count("parties"))
+                     .prefetch_related(Prefetch("parties", queryset=Enterprise.objects.order_by("name")))
+                     .order_by("-signed_on", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "industry/agreements.html", {"page": page, "cooperating": cooperating})
+
+
 urlpatterns = [
     path("needs/", needs, name="needs"),
+    path("agreements/", agreements, name="agreements"),
     path("needs/<int:pk>/", need, name="need"),
     path("needs/<int:pk>/solve/", solve, name="need-solve"),
     path("needs/<int:pk>/agreement/", agree, name="need-agreement"),
