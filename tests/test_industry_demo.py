@@ -103,3 +103,15 @@ def test_figures_json_has_the_zone_breakdown(client, w):
     assert zone["name"] == "昌吉高新区"
     assert zone["enterprises_above_scale"] == found["enterprises_above_scale"] == 97
     assert 0.60 <= zone["org_coverage_rate"] <= 0.62
+
+
+def test_the_enterprise_branches_have_their_members_a_secretary_and_pioneer_posts(w):
+    from gongzhi.party.models import MemberStatus, PioneerPost
+
+    for name in ("特变电工", "恒安纸业", "恒泰建材"):
+        e = Enterprise.objects.select_related("party_org__secretary").get(name=name)
+        members = e.party_org.members.all()
+        assert members.filter(status=MemberStatus.FULL).count() == e.members_full, name
+        assert members.filter(status=MemberStatus.PROBATIONARY).count() == e.members_probationary, name
+        assert e.party_org.secretary in members
+        assert PioneerPost.objects.filter(organization=e.party_org, holder__organization=e.party_org).exists(), name

@@ -53,3 +53,10 @@ def test_the_liaison_has_a_need_of_their_own(changji, db):
     hengan = changji.world.enterprises_by_name["恒安纸业"]
     assert Need.objects.filter(enterprise=hengan, created_by=liaison, status=NeedStatus.OPEN).exists()
     assert Need.objects.filter(enterprise=hengan, status=NeedStatus.SOLVED).exists()
+
+
+def test_area_leads_collected_needs_on_their_visits(changji, db):
+    collected = Need.objects.filter(visit__isnull=False).select_related("visit__lead")
+    assert collected.count() >= 3
+    assert all(n.enterprise_id == n.visit.enterprise_id for n in collected)
+    assert all(n.visit.lead.enterprises.filter(pk=n.enterprise_id).exists() for n in collected)

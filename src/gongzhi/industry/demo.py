@@ -21,7 +21,9 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 
 from gongzhi.core.demo import cuts, rectangle
-from gongzhi.party.models import Employment, MemberStatus, OrganizationKind, PartyMember, PartyOrganization
+from gongzhi.party.models import (
+    Employment, MemberStatus, OrganizationKind, PartyMember, PartyOrganization, PioneerPost,
+)
 from gongzhi.people.models import Role, RoleAssignment, User
 from gongzhi.territory.models import Level, Unit
 
@@ -262,7 +264,54 @@ def _enterprises(builder):
                     status=MemberStatus.FULL if k < e.members_full else MemberStatus.PROBATIONARY,
                     employment=Employment.IN_SERVICE, work_unit=e.name, joined_on=_date_between(rng, start, today)))
     PartyMember.objects.bulk_create(members, batch_size=500)
+    _own_branches(builder)
     _years(builder)
+
+
+# 党员先锋岗 in the chain leaders' workshops (the party part's pioneer posts, in enterprise branches).
+PIONEER_POSTS = {
+    "特变电工": ["变压器总装车间党员先锋岗", "特高压试验站党员先锋岗"],
+    "恒安纸业": ["造纸车间党员先锋岗", "质检中心党员先锋岗"],
+    "恒泰建材": ["新型墙材研发党员先锋岗", "固废利用生产线党员先锋岗"],
+    "丝路云商": ["跨境电商服务党员先锋岗"],
+}
+
+
+def _own_branches(builder):
+    """The other enterprises' own branches get their members as records too (the enterprise's
+    counts, full and probationary), a secretary from among them, and the chain leaders' branches
+    their workshops' pioneer posts."""
+    rng, w, today = builder.rng, builder.world, builder.today
+    start = datetime.date(2005, 1, 1)
+    own = [e for e in w.enterprises if e.party_status == PartyStatus.OWN and not e.is_new_sector]
+    members = []
+    for e in own:
+        for k in range(e.members_full + e.members_probationary):
+            members.append(PartyMember(
+                name=builder.fake.name(), gender=rng.choice("MF"), organization_id=e.party_org_id,
+                status=MemberStatus.FULL if k < e.members_full else MemberStatus.PROBATIONARY,
+                employment=Employment.IN_SERVICE, work_unit=e.name, joined_on=_date_between(rng, start, today)))
+    PartyMember.objects.bulk_create(members, batch_size=1000)
+    first_full = {}
+    for m in members:
+        if m.status == MemberStatus.FULL:
+            first_full.setdefault(m.organization_id, m)
+    orgs = list(PartyOrganization.objects.filter(pk__in=list(first_full)))
+    for org in orgs:
+        org.secretary = first_full[org.pk]
+    PartyOrganization.objects.bulk_update(orgs, ["secretary"], batch_size=1000)
+    by_org = {}
+    for m in members:
+        by_org.setdefault(m.organization_id, []).append(m)
+    posts = []
+    for name, post_names in PIONEER_POSTS.items():
+        leader = w.enterprises_by_name.get(name)
+        if leader is None or leader.party_org_id not in by_org:
+            continue
+        held_by = by_org[leader.party_org_id]
+        for k, post in enumerate(post_names):
+            posts.append(PioneerPost(organization_id=leader.party_org_id, name=post, holder=held_by[(k + 1) % len(held_by)]))
+    PioneerPost.objects.bulk_create(posts)
 
 
 def _years(builder):

@@ -16,6 +16,7 @@ from gongzhi.deliberation.models import MeetingFormat, MeetingStatus
 from gongzhi.deliberation.services.meetings import schedule_meeting
 
 from .models import Match, Need, NeedKind, NeedStatus
+from .services import leads
 from .services import market as rules
 
 PARTIES = 23                # 园区说事：23家企业达成合作意向
@@ -33,6 +34,8 @@ PARTNER_OFFERS = [
 FUNDING_NEEDS = ["流动资金周转{n}00万元，用于采购原材料", "技改项目贷款{n}00万元，新建生产线", "订单增加，需要短期资金{n}00万元",
                  "应收账款融资{n}00万元", "设备更新贷款{n}00万元"]
 TALENT_NEEDS = ["招聘电气工程师{n}名", "招聘熟练操作工{n}0名", "需要工艺技术员{n}名", "招聘电商运营人员{n}名"]
+VISIT_NEEDS = [(NeedKind.FUNDING, "扩大产能需要贷款150万元"), (NeedKind.TALENT, "招聘数控机床操作工3名"),
+               (NeedKind.LOGISTICS, "冬季原料运输困难，寻求本地物流"), (NeedKind.MARKET, "希望对接中亚采购商")]
 OUTCOMES = {
     NeedKind.FUNDING: "{partner}放款到位",
     NeedKind.TALENT: "{partner}推荐人员已到岗",
@@ -105,6 +108,13 @@ def build(builder):
                 NeedKind.TALENT, NeedKind.FUNDING, NeedKind.LOGISTICS][i]
         rules.post_need(askers[(i * 5) % len(askers)] if i else hengan, by=w.changji_liaison if not i else staff,
                         kind=kind, text=text, deadline=today + datetime.timedelta(days=30 + 10 * i))
+
+    # 红色帮扶网: needs the area leads collected on their latest visits (open, on the board).
+    for k, (lead, (kind, text)) in enumerate(zip(w.area_leads, VISIT_NEEDS)):
+        enterprise = lead.enterprises.order_by("pk").first()
+        if enterprise is not None:
+            leads.record_visit(lead, enterprise, by=staff, visited_on=today - datetime.timedelta(days=3 + 4 * k),
+                               notes="上门走访，听取企业困难", need_kind=kind, need_text=text)
 
     rules.record_agreement(by=staff, title="园区说事：产业链上下游本地配套合作协议", parties=parties, meeting=talk,
                            signed_on=talk.starts_at.date(),
