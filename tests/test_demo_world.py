@@ -332,3 +332,11 @@ def test_the_sanguo_changba_is_booked_often_and_no_shows_were_released(demo):
     assert bookings.filter(status=BookingStatus.CHECKED_IN).count() >= 20
     assert bookings.filter(status=BookingStatus.RELEASED).exists()
     assert bookings.filter(starts_at__gt=timezone.now()).exists()
+
+
+def test_the_login_page_lists_every_demo_login_the_apps_made(client, demo):
+    with override_settings(DEMO_MODE=True):
+        body = client.get("/accounts/login/").content.decode()
+    for username in ("demo-district", "demo-liaison", "demo-changji"):
+        assert f"<code>{username}</code>" in body, username
+    assert "昌吉高新区" in body

@@ -104,4 +104,16 @@ def create_open311_key(client):
 
 
 def demo_logins():
-    return [(Role(role).label, username, DEMO_PASSWORD) for role, username in DEMO_LOGINS]
+    """The logins above, then those other apps' demo steps made (a ``demo-`` user, such as the
+    second zone's admin), each labelled with its role and where it holds it."""
+    found = [(Role(role).label, username, DEMO_PASSWORD) for role, username in DEMO_LOGINS]
+    known = {username for _role, username in DEMO_LOGINS}
+    others = (User.objects.filter(username__startswith="demo-").exclude(username__in=known).order_by("username")
+              .prefetch_related("role_assignments__units"))
+    for user in others:
+        held = user.role_assignments.all()
+        if held:
+            units = "、".join(u.name for u in held[0].units.all())
+            found.append((f"{Role(held[0].role).label}（{units}）" if units else Role(held[0].role).label,
+                          user.username, DEMO_PASSWORD))
+    return found
