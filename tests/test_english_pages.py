@@ -84,3 +84,13 @@ def test_functioning_branches_are_called_functioning_in_english(client, world):
         assert "really working" not in page.lower()
     assert "Functioning" in branches and "Grid party branches functioning" in figures
     assert "实体化运行" in client.get(reverse("party:branches"), **ZH).content.decode()
+
+
+def test_the_figures_page_shows_shares_as_percentages(client, world):
+    from gongzhi.dashboard.views import _shown
+
+    assert _shown("org_coverage_rate", 0.61) == "61.0%" and _shown("local_supply_share", 1) == "100.0%"
+    assert _shown("micro_grids", 1226) == 1226
+    login(client, world.worker_a)
+    page = client.get(reverse("figures")).content.decode()
+    assert 'data-figure="response_rate">0.0%<' in page  # no case rated yet: 0 %, not a bare fraction

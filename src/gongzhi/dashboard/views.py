@@ -70,8 +70,18 @@ def figures_page(request):
     if not _may_read_figures(request):
         return redirect_to_login(request.get_full_path())
     names = labels()
-    rows = [(key, names[key], value) for key, value in current_figures().items()]
+    rows = [(key, names[key], _shown(key, value)) for key, value in current_figures().items()]
     return render(request, "dashboard/figures.html", {"rows": rows})
+
+
+# Figures that are shares of a whole (0.61 in /figures.json): shown on the page as percentages.
+SHARE_SUFFIXES = ("_rate", "_share")
+
+
+def _shown(key, value):
+    if key.endswith(SHARE_SUFFIXES) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value * 100:.1f}%"
+    return value
 
 
 @require_GET
