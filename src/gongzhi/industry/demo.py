@@ -255,15 +255,9 @@ def _enterprises(builder):
     w.enterprises = Enterprise.objects.bulk_create(rows, batch_size=500)
     w.enterprises_by_name = {e.name: e for e in w.enterprises[:len(CHAINS)]}
     # The 三新 organizations' members, as party members of those organizations.
-    members = []
-    for e in w.enterprises:
-        if e.is_new_sector and e.party_status in (PartyStatus.OWN, PartyStatus.JOINT):
-            for k in range(e.members_full + e.members_probationary):
-                members.append(PartyMember(
-                    name=builder.fake.name(), gender=rng.choice("MF"), organization_id=e.party_org_id,
-                    status=MemberStatus.FULL if k < e.members_full else MemberStatus.PROBATIONARY,
-                    employment=Employment.IN_SERVICE, work_unit=e.name, joined_on=_date_between(rng, start, today)))
-    PartyMember.objects.bulk_create(members, batch_size=500)
+    new_sector = [e for e in w.enterprises
+                  if e.is_new_sector and e.party_status in (PartyStatus.OWN, PartyStatus.JOINT)]
+    PartyMember.objects.bulk_create(_members_of(builder, new_sector, since=start), batch_size=500)
     _own_branches(builder)
     _years(builder)
 
@@ -277,20 +271,23 @@ PIONEER_POSTS = {
 }
 
 
+def _members_of(builder, enterprises, since):
+    """Each enterprise's party members as records of its organization (its full and probationary
+    counts), employed there, joined between ``since`` and today. Unsaved."""
+    rng, today = builder.rng, builder.today
+    return [PartyMember(name=builder.fake.name(), gender=rng.choice("MF"), organization_id=e.party_org_id,
+                        status=MemberStatus.FULL if k < e.members_full else MemberStatus.PROBATIONARY,
+                        employment=Employment.IN_SERVICE, work_unit=e.name, joined_on=_date_between(rng, since, today))
+            for e in enterprises for k in range(e.members_full + e.members_probationary)]
+
+
 def _own_branches(builder):
     """The other enterprises' own branches get their members as records too (the enterprise's
     counts, full and probationary), a secretary from among them, and the chain leaders' branches
     their workshops' pioneer posts."""
-    rng, w, today = builder.rng, builder.world, builder.today
-    start = datetime.date(2005, 1, 1)
+    w = builder.world
     own = [e for e in w.enterprises if e.party_status == PartyStatus.OWN and not e.is_new_sector]
-    members = []
-    for e in own:
-        for k in range(e.members_full + e.members_probationary):
-            members.append(PartyMember(
-                name=builder.fake.name(), gender=rng.choice("MF"), organization_id=e.party_org_id,
-                status=MemberStatus.FULL if k < e.members_full else MemberStatus.PROBATIONARY,
-                employment=Employment.IN_SERVICE, work_unit=e.name, joined_on=_date_between(rng, start, today)))
+    members = _members_of(builder, own, since=datetime.date(2005, 1, 1))
     PartyMember.objects.bulk_create(members, batch_size=1000)
     first_full = {}
     for m in members:
