@@ -60,3 +60,22 @@ def test_area_leads_collected_needs_on_their_visits(changji, db):
     assert collected.count() >= 3
     assert all(n.enterprise_id == n.visit.enterprise_id for n in collected)
     assert all(n.visit.lead.enterprises.filter(pk=n.enterprise_id).exists() for n in collected)
+
+
+def test_the_yuanqu_shuoshi_was_held_with_its_agenda_sign_ins_and_minutes(changji, client, db):
+    from gongzhi.deliberation.models import Attendance, MeetingStatus, SignInMethod
+
+    agreement = Agreement.objects.get(meeting__format__code="yuanqu-shuoshi")
+    meeting = Meeting.objects.get(pk=agreement.meeting_id)
+    assert meeting.status == MeetingStatus.HELD and meeting.minutes
+    items = list(meeting.items.order_by("position"))
+    assert len(items) == len(demo_market.TALK_AGENDA) and all(item.minutes for item in items)
+    present = Attendance.objects.filter(meeting=meeting, present=True)
+    # One liaison for each of the 23 parties, through the rules: most by the room's code, two recorded by staff.
+    assert present.count() == 23
+    assert set(present.values_list("method", flat=True)) == {SignInMethod.CODE, SignInMethod.STAFF}
+    parties = set(agreement.parties.values_list("pk", flat=True))
+    assert all(set(a.user.liaison_of.values_list("pk", flat=True)) & parties for a in present.select_related("user"))
+    client.force_login(changji.world.park_staff)
+    body = client.get(f"/deliberation/meetings/{meeting.pk}/").content.decode()
+    assert items[0].title in body and items[0].minutes in body

@@ -118,4 +118,67 @@ def test_park_staff_alone_run_and_see_their_zone_s_matchmaking_meetings(park):
     talk = schedule_meeting(format=MeetingFormat.objects.get(code="yuanqu-shuoshi"), unit=park.district,
                             starts_at=tz.now() + datetime.timedelta(days=3), by=park.staff)
     assert list(Meeting.objects.visible_to(park.staff)) == [talk]
+    # A meeting still to come is not offered: a match is confirmed where it was agreed.
+    assert list(market.matchmaking_meetings(park.staff)) == []
+    Meeting.objects.filter(pk=talk.pk).update(starts_at=tz.now() - datetime.timedelta(hours=1),
+                                              ends_at=tz.now() + datetime.timedelta(hours=1))
     assert list(market.matchmaking_meetings(park.staff)) == [talk]
+
+
+def test_a_match_is_confirmed_only_at_a_matchmaking_meeting_that_has_taken_place(park):
+    import django.utils.timezone as tz
+
+    from gongzhi.deliberation.models import Meeting, MeetingFormat, MeetingStatus
+
+    need = market.post_need(park.e["造纸厂"], by=park.liaison, kind=NeedKind.TALENT, text="招聘造纸工程师两名")
+    market.post_offer(park.e["浆料厂"], by=park.staff, kind=NeedKind.TALENT, text="可借调造纸工程师")
+    match = market.suggest(need)[0]
+
+    def meeting(code, days, **extra):
+        start = tz.now() + datetime.timedelta(days=days)
+        return Meeting.objects.create(format=MeetingFormat.objects.get(code=code), unit=park.district, title=code,
+                                      starts_at=start, ends_at=start + datetime.timedelta(hours=2), **extra)
+
+    with refused("not taken place"):
+        market.confirm_match(match, by=park.staff, meeting=meeting("qiye-gongxu", 5))
+    with refused("not taken place"):
+        market.confirm_match(match, by=park.staff, meeting=meeting("qiye-gongxu", -5, status=MeetingStatus.CANCELLED))
+    with refused("matchmaking meeting"):
+        market.confirm_match(match, by=park.staff, meeting=meeting("shuo-qi-shuo-ba", -5))
+    match.refresh_from_db()
+    assert match.status == MatchStatus.SUGGESTED      # nothing written by the refusals
+    held = meeting("yuanqu-shuoshi", -5, status=MeetingStatus.HELD)
+    assert market.confirm_match(match, by=park.staff, meeting=held).meeting == held
+
+
+@pytest.mark.parametrize("written, yuan", [
+    ("1,500,000", "1500000.00"), ("１，５００，０００", "1500000.00"), ("1 500 000.5", "1500000.50"),
+    ("150万", "1500000.00"), ("150万元", "1500000.00"), ("2.5亿", "250000000.00"), ("120000元", "120000.00"),
+])
+def test_amounts_are_read_as_people_write_them(written, yuan):
+    assert market._amount(written) == Decimal(yuan)
+
+
+@pytest.mark.parametrize("written", ["abc", "-5", "万", "1,0,0e99", "NaN", "Infinity", "1" * 50, "10万亿亿"])
+def test_an_amount_that_cannot_be_read_is_refused_with_the_reason(written):
+    with refused("amount in yuan"):
+        market._amount(written)
+
+
+def test_a_matchmaking_meeting_invites_the_liaisons_of_the_enterprises_under_its_unit(park):
+    # The "enterprises" group of a meeting format is read from this app's records (core.plugins'
+    # meeting_participants): the liaisons of operating enterprises under the meeting's unit.
+    import django.utils.timezone as tz
+
+    from gongzhi.deliberation.models import Meeting, MeetingFormat
+    from gongzhi.deliberation.services import meetings
+
+    start = tz.now() + datetime.timedelta(days=2)
+    fair = Meeting.objects.create(format=MeetingFormat.objects.get(code="qiye-gongxu"), unit=park.grid_a, title="对接会",
+                                  starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+    assert meetings.participants(fair) == [park.liaison.pk]
+    fair.unit = park.district
+    assert set(meetings.participants(fair)) == {park.liaison.pk, park.other_liaison.pk}
+    park.e["远方厂"].operating = False
+    park.e["远方厂"].save(update_fields=["operating"])
+    assert meetings.participants(fair) == [park.liaison.pk]

@@ -52,3 +52,25 @@ def test_a_need_s_status_reads_as_a_need_s_not_as_a_case_question():
 
     with translation.override("zh-hans"):
         assert [str(label) for label in NeedStatus.labels] == ["待对接", "已匹配", "已解决", "未解决关闭"]
+
+
+def test_the_agreement_form_is_offered_once_an_enterprise_s_offer_is_confirmed(client, market):  # noqa: F811
+    # An agreement is between enterprises: with nothing confirmed (or only a bank's service) there
+    # is nobody to sign with, and the page says what to do instead of offering an empty form.
+    client.force_login(market.staff)
+    body = client.get(f"/industry/needs/{market.need.pk}/").content.decode()
+    assert 'data-testid="agreement-form"' not in body and 'data-testid="agreement-hint"' in body
+    rules.confirm_match(Match.objects.get(need=market.need), by=market.staff, meeting=market.meeting)
+    body = client.get(f"/industry/needs/{market.need.pk}/").content.decode()
+    assert 'data-testid="agreement-form"' in body and 'data-testid="agreement-hint"' not in body
+
+
+def test_an_amount_written_with_separators_or_wan_is_taken(client, market):  # noqa: F811
+    client.force_login(market.staff)
+    rules.confirm_match(Match.objects.get(need=market.need), by=market.staff, meeting=market.meeting)
+    client.post(f"/industry/needs/{market.need.pk}/agreement/",
+                {"title": "供应链金融合作协议", "party": [market.e["浆料公司"].pk], "amount_yuan": "1,500,000"})
+    client.post(f"/industry/needs/{market.need.pk}/solve/", {"outcome": "放款到位", "amount_yuan": "５００万元"})
+    market.need.refresh_from_db()
+    assert str(Agreement.objects.get().amount_yuan) == "1500000.00"
+    assert str(market.need.amount_yuan) == "5000000.00"

@@ -17,6 +17,9 @@ and names, as dotted paths inside its own package, what it contributes:
 ``importers``        Excel importers: a list of ``Importer`` subclasses (``gongzhi import KIND``)
 ``exports``          ledgers: a list of ``Export`` (Excel export of a filtered list)
 ``cockpit``          cockpit parts: a list of panels and figures the app adds to the cockpit
+``meeting_participants``  a dict participant group -> ``ids(meeting)``: who of the app's records a
+                     meeting format's group invites (e.g. "enterprises": the liaisons of the
+                     enterprises under the meeting's unit)
 ==================  ===================================================================
 
 Core reads these through the functions below and never imports a domain app
@@ -48,6 +51,7 @@ class GongzhiAppConfig(AppConfig):
     importers = None
     exports = None
     cockpit = None
+    meeting_participants = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,18 @@ def outbox_handlers():
         for kind, path in (config.outbox_handlers or {}).items():
             handlers[kind] = _load(path)
     return handlers
+
+
+@cache
+def meeting_participant_sources():
+    """Participant group -> ``ids(meeting)`` from the apps that hold the group's records."""
+    sources = {}
+    for config in product_apps():
+        for group, path in (config.meeting_participants or {}).items():
+            if group in sources:
+                raise ValueError(f"meeting participant group {group!r} is declared twice ({config.name})")
+            sources[group] = _load(path)
+    return sources
 
 
 def _gather(attribute, key):

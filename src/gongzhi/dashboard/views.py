@@ -71,7 +71,13 @@ def figures_page(request):
         return redirect_to_login(request.get_full_path())
     names = labels()
     rows = [(key, names[key], _shown(key, value)) for key, value in current_figures().items()]
-    return render(request, "dashboard/figures.html", {"rows": rows})
+    # Each zone's own figures (/figures.json's "zones"): one row per figure, one column per zone.
+    zones = current_zone_figures()
+    keys = [key for key in names if any(key in figures for figures in zones.values())]
+    by_zone = [(key, names[key], [_shown(key, figures.get(key)) for figures in zones.values()]) for key in keys]
+    return render(request, "dashboard/figures.html", {
+        "rows": rows, "zones": [(code, figures["name"]) for code, figures in zones.items()], "by_zone": by_zone,
+    })
 
 
 # Figures that are shares of a whole (0.61 in /figures.json): shown on the page as percentages.

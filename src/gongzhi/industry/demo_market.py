@@ -1,7 +1,8 @@
 """The demo's supply-and-demand market in 昌吉高新区 (step 86, after the zone itself at 85;
 decision 78): partners' and chain members' offers, needs (资金, 人才, 原材料, 物流 …) of which 24
 are solved through matches confirmed at matchmaking meetings, some still open on the board, and
-the 园区说事 meeting where 23 enterprises sign one cooperation agreement.
+the 园区说事 meeting where 23 enterprises sign one cooperation agreement (held with its agenda,
+the parties' liaisons signed in and its minutes, like the 企业供需对接会 before it).
 
 Everything goes through services/market.py (the rules are checked; suggestions are the real
 ranking), so ``needs_solved`` and ``enterprises_cooperating`` in /figures.json are counted from
@@ -10,10 +11,13 @@ the cockpit and the board have a history).
 """
 import datetime
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from gongzhi.deliberation.models import MeetingFormat, MeetingStatus
+from gongzhi.deliberation.models import MeetingFormat
+from gongzhi.deliberation.services import meetings
 from gongzhi.deliberation.services.meetings import schedule_meeting
+from gongzhi.people.models import Role, RoleAssignment, User
 
 from .models import Match, Need, NeedKind, NeedStatus
 from .services import leads
@@ -44,6 +48,54 @@ OUTCOMES = {
 }
 
 
+# The meetings' agendas: (item, its minutes).
+TALK_AGENDA = [
+    ("链主企业介绍本地配套需求", "特变电工、恒安纸业、恒泰建材介绍本年度可在园区内配套的原材料、零部件和物流需求。"),
+    ("上下游企业对接本地供货", "上下游企业逐一发言，明确供货品种、数量和时间；物流成本预计下降15%—20%。"),
+    ("资金、人才需求现场对接", "农商银行、建设银行介绍“党建+信用”贷款和供应链融资；高校介绍订单式培养。"),
+    ("签订合作意向", "23家企业签订产业链上下游本地配套合作协议。"),
+]
+TALK_MINUTES = "园区党工委主持。链主企业牵头，上下游企业、银行、高校参加。会议确认的对接事项由园区跟踪办结。"
+FAIR_AGENDA = [
+    ("资金专场：银行与企业对接", "两家银行现场受理企业融资需求，登记后三个工作日内答复。"),
+    ("人才专场：高校、人社部门与企业对接", "新疆工程学院、昌吉学院与企业对接实习基地和定向培养。"),
+]
+
+
+def _liaisons(builder, enterprises):
+    """Each enterprise's liaison account (the zone's liaison role; made where it has none), in order."""
+    found = []
+    for n, enterprise in enumerate(enterprises, start=1):
+        liaison = enterprise.liaisons.order_by("pk").first()
+        if liaison is None:
+            liaison = User.objects.create(username=f"changji-liaison-{n}", display_name=builder.fake.name(),
+                                          password=make_password(None))
+            RoleAssignment.objects.create(user=liaison, role=Role.ENTERPRISE_LIAISON).units.set([builder.world.changji])
+            enterprise.liaisons.add(liaison)
+        found.append(liaison)
+    return found
+
+
+def _hold(meeting, staff, agenda, attendees, minutes=""):
+    """Hold ``meeting`` at its time through the deliberation rules: the agenda, the liaisons
+    signing in with the room's code (the last two recorded by staff, as for people without a
+    phone), each item's minutes, the meeting closed."""
+    start = meeting.starts_at
+    items = [(meetings.add_item(meeting, title=title, by=staff), text) for title, text in agenda]
+    meeting = meetings.open_meeting(meeting, by=staff, now=start)
+    for k, user in enumerate(attendees):
+        when = start + datetime.timedelta(minutes=k % 15)
+        if k >= len(attendees) - 2:
+            meetings.sign_in(meeting, user=user, by=staff, now=when)
+        else:
+            meetings.sign_in(meeting, user=user, code=meeting.signin_code, now=when)
+    for item, text in items:
+        meetings.record_minutes(item, text=text, by=staff)
+    if minutes:
+        meetings.record_meeting_minutes(meeting, text=minutes, by=staff)
+    meetings.close_meeting(meeting, by=staff, now=start + datetime.timedelta(minutes=100))
+
+
 def build(builder):
     rng, w = builder.rng, builder.world
     staff = w.park_staff
@@ -54,7 +106,6 @@ def build(builder):
                             title="园区说事：产业链上下游协作", place="高新区党群服务中心")
     fair = schedule_meeting(format=formats["qiye-gongxu"], unit=w.changji, starts_at=at - datetime.timedelta(days=60),
                             by=staff, title="企业供需对接会（资金、人才专场）", place="高新区党群服务中心")
-    type(talk).objects.filter(pk__in=[talk.pk, fair.pk]).update(status=MeetingStatus.HELD)
     schedule_meeting(format=formats["qiye-gongxu"], unit=w.changji, by=staff, title="企业供需对接会（下月）",
                      starts_at=at + datetime.timedelta(days=45), place="高新区党群服务中心")
 
@@ -73,6 +124,11 @@ def build(builder):
                 parties.append(row[k])
                 seen.add(row[k].pk)
         k += 1
+    # Each party sends its liaison; the two meetings are held with their agendas, sign-ins and minutes.
+    liaisons = _liaisons(builder, parties)
+    _hold(fair, staff, FAIR_AGENDA, liaisons[::2])
+    _hold(talk, staff, TALK_AGENDA, liaisons, minutes=TALK_MINUTES)
+
     # Chain members offer what they supply to their neighbours (materials, logistics).
     chain_of = {e.pk: c for c in chains for e in members[c.pk]}
     suppliers = [e for e in parties if e.pk != chain_of[e.pk].leader_id]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import outbox
 from gongzhi.core.errors import DomainError
+from gongzhi.core.plugins import meeting_participant_sources
 from gongzhi.core.ratelimit import hit
 from gongzhi.core.scoping import under_codes_q, user_covers
 from gongzhi.core.text import clean_field
@@ -291,7 +292,9 @@ def resident_ids(unit):
 
 def participants(meeting):
     """The user ids the meeting's format invites (its participant groups), active accounts only.
-    Groups without records to read them from (building heads, property, enterprises) add nobody."""
+    A group whose records another app holds is read through that app's ``meeting_participants``
+    (the industry app: an enterprise's liaisons); groups nobody holds records for (building heads,
+    property) add nobody."""
     groups = set(meeting.format.participant_groups or [])
     ids = set()
     if ParticipantGroup.COUNCIL in groups:
@@ -300,6 +303,9 @@ def participants(meeting):
         ids |= resident_ids(meeting.unit)
     if groups & {ParticipantGroup.PARTY_MEMBERS, ParticipantGroup.COMMITTEE} and meeting.organization_id:
         ids |= set(meeting.organization.members.filter(account__isnull=False).values_list("account_id", flat=True))
+    for group, source in meeting_participant_sources().items():
+        if group in groups:
+            ids |= set(source(meeting))
     if not ids:
         return []
     return sorted(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))

@@ -175,7 +175,7 @@ def _meeting(user, meeting_id):
         return None
     from gongzhi.deliberation.models import Meeting
 
-    found = Meeting.objects.visible_to(user).select_related("unit").filter(pk=meeting_id).first()
+    found = Meeting.objects.visible_to(user).select_related("unit", "format").filter(pk=meeting_id).first()
     if found is None:
         raise NotFound(_("No such meeting."), code="not_found", field="meeting_id")
     return found

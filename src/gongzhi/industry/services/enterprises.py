@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError, NotFound
-from gongzhi.core.scoping import code_within, user_covers
+from gongzhi.core.scoping import code_within, under_codes_q, user_covers
 from gongzhi.core.text import clean_field
 
 from ..models import INDUSTRY_STAFF_ROLES, ORGANIZED, ZONE_CODE_LENGTH, Enterprise, PartyStatus, Scale
@@ -103,3 +103,12 @@ def update_enterprise(enterprise, *, by=None, liaisons=None, **changes):
     if liaisons is not None:
         enterprise.liaisons.set(liaisons)
     return enterprise
+
+
+def meeting_liaisons(meeting):
+    """The accounts a meeting's "enterprises" group invites: the liaisons of the operating
+    enterprises under the meeting's unit (园区说事, 企业供需对接会). Declared as the app's
+    ``meeting_participants`` so the deliberation part reads it without importing this app."""
+    return (Enterprise.liaisons.through.objects
+            .filter(under_codes_q("enterprise__unit__code", [meeting.unit.code]), enterprise__operating=True)
+            .values_list("user_id", flat=True).distinct())

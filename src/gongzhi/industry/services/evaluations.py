@@ -1,19 +1,43 @@
 """五个好 evaluations: a party organization's yearly results on its zone's checklist; the score
 is the sum of the points of the items met, written with the results in one transaction."""
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.errors import DomainError
+from gongzhi.core.errors import DomainError, NotFound
+from gongzhi.core.scoping import user_covers
+from gongzhi.core.text import clean_field
 
-from ..models import ZONE_CODE_LENGTH, Evaluation, EvaluationItem, EvaluationResult
+from ..models import INDUSTRY_STAFF_ROLES, ZONE_CODE_LENGTH, Evaluation, EvaluationItem, EvaluationResult
+
+FIRST_YEAR = 2000
+
+
+def checklist(zone_code):
+    """The zone's active 五个好 items, in order."""
+    return EvaluationItem.objects.filter(zone__code=zone_code[:ZONE_CODE_LENGTH], active=True).order_by("position")
+
+
+def check_year(year):
+    if isinstance(year, str):
+        year = int(year) if year.strip().isdigit() and len(year.strip()) <= 4 else None
+    if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise DomainError(_("Give a year from %(first)d to this year."), code="invalid", field="year",
+                          params={"first": FIRST_YEAR})
+    return year
 
 
 @transaction.atomic
-def record_evaluation(organization, year, met_items, notes=""):
+def record_evaluation(organization, year, met_items, notes="", *, by=None):
     """Record (or redo) ``organization``'s evaluation for ``year``: ``met_items`` are the items of
-    its zone's active checklist it met; the others count as not met."""
+    its zone's active checklist it met; the others count as not met. ``by``: the park staff
+    recording it (checked to cover the organization; None for the demo and tests' set-up)."""
+    if by is not None and not user_covers(by, organization.unit.code, INDUSTRY_STAFF_ROLES):
+        raise NotFound(_("No such party organization."), code="not_found", field="organization")
+    year = check_year(year)
+    notes = clean_field(Evaluation, "notes", notes)
     zone_code = organization.unit.code[:ZONE_CODE_LENGTH]
-    items = list(EvaluationItem.objects.filter(zone__code=zone_code, active=True).order_by("position"))
+    items = list(checklist(zone_code))
     if not items:
         raise DomainError(_("This zone has no 五个好 checklist yet."), code="no_checklist")
     met = {item.pk for item in met_items}

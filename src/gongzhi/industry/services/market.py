@@ -29,6 +29,7 @@ scores: a neighbour on the chain is the cheapest, most local supply (decision 68
 """
 import datetime
 import math
+import unicodedata
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
@@ -40,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.scoping import under_codes_q, user_covers
 from gongzhi.core.text import clean_field
+from gongzhi.deliberation.models import MeetingStatus
 
 from ..models import (
     INDUSTRY_STAFF_ROLES, Agreement, ChainLink, Enterprise, Match, MatchStatus, Need, NeedKind, NeedStatus, Offer,
@@ -246,9 +248,17 @@ def _lock_need(need):
     return Need.objects.select_for_update().select_related("enterprise__unit").get(pk=need.pk)
 
 
-def _check_meeting(meeting, need):
-    if meeting is not None and not meeting.unit.code.startswith(zone_code(need.enterprise.unit)):
+def _check_meeting(meeting, zone):
+    """A match is confirmed, an agreement signed, at a matchmaking meeting of the zone that has
+    begun (not one still to come, nor one called off)."""
+    if meeting is None:
+        return
+    if not meeting.unit.code.startswith(zone):
         raise DomainError(_("The meeting was held in another zone."), code="other_zone", field="meeting")
+    if meeting.format.code not in MATCHMAKING_FORMATS:
+        raise DomainError(_("Choose a matchmaking meeting (园区说事 or 企业供需对接会)."), code="invalid", field="meeting")
+    if meeting.status == MeetingStatus.CANCELLED or meeting.starts_at > timezone.now():
+        raise DomainError(_("That meeting has not taken place."), code="meeting_not_held", field="meeting")
 
 
 @transaction.atomic
@@ -265,7 +275,7 @@ def confirm_match(match, *, by, meeting=None):
         need.save(update_fields=["status"])
     elif need.status != NeedStatus.MATCHED:
         raise DomainError(_("The need is no longer open."), code="need_done")
-    _check_meeting(meeting, need)
+    _check_meeting(meeting, zone_code(need.enterprise.unit))
     match.meeting, match.decided_by, match.decided_at = meeting, by, timezone.now()
     match.save(update_fields=["status", "meeting", "decided_by", "decided_at"])
     return match
@@ -290,13 +300,36 @@ def reject_match(match, *, by):
     return match
 
 
-def _amount(value):
-    if value in (None, ""):
+# How amounts are written on forms and sheets: 1,500,000 / 1 500 000 / １５０万 / 150万元 / 2.5亿.
+AMOUNT_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+
+def parse_amount(value):
+    """An amount in yuan as people write it, or None when it cannot be read: full-width digits,
+    thousands separators and spaces, a trailing 元, a 万 or 亿 multiplier."""
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    for sep in (",", " ", "\u00a0", "、"):
+        text = text.replace(sep, "")
+    text = text.removesuffix("元").removesuffix("人民币")
+    scale = Decimal(1)
+    if text[-1:] in AMOUNT_UNITS:
+        text, scale = text[:-1], AMOUNT_UNITS[text[-1]]
+    if not text or len(text) > 40:
         return None
     try:
-        amount = Decimal(str(value))
+        return Decimal(text) * scale
     except (InvalidOperation, ValueError):
-        amount = None
+        return None
+
+
+def _amount(value):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    amount = parse_amount(value)
     if amount is None or not amount.is_finite() or amount < 0 or amount >= MAX_AMOUNT:
         raise DomainError(_("Give the amount in yuan, from 0 below ten trillion."), code="invalid",
                           field="amount_yuan")
@@ -355,8 +388,7 @@ def record_agreement(*, by, title, parties, signed_on=None, need=None, meeting=N
     zone = Unit.objects.get(code=code)
     if need is not None and need.enterprise_id not in {p.pk for p in parties}:
         raise DomainError(_("The need's enterprise is not a party."), code="invalid", field="need")
-    if meeting is not None and not meeting.unit.code.startswith(code):
-        raise DomainError(_("The meeting was held in another zone."), code="other_zone", field="meeting")
+    _check_meeting(meeting, code)
     agreement = Agreement(zone=zone, need=need, meeting=meeting, signed_on=signed_on or timezone.localdate(),
                           title=clean_field(Agreement, "title", title, required=True),
                           notes=clean_field(Agreement, "notes", notes), amount_yuan=_amount(amount_yuan))
@@ -378,11 +410,13 @@ MEETING_CHOICES = 30
 
 def matchmaking_meetings(user):
     """The matchmaking meetings (园区说事, 企业供需对接会) ``user`` sees in the zones where they
-    are park staff, newest first: the meetings a match may be confirmed at (decision 77)."""
+    are park staff and that have begun, newest first: the meetings a match may be confirmed at
+    (decision 77; ``_check_meeting``)."""
     from gongzhi.deliberation.models import Meeting
 
     codes = [zone_code(code) for code in user.scope_codes(INDUSTRY_STAFF_ROLES)] if not user.is_superuser else None
-    found = Meeting.objects.visible_to(user).filter(format__code__in=MATCHMAKING_FORMATS)
+    found = (Meeting.objects.visible_to(user).filter(format__code__in=MATCHMAKING_FORMATS, starts_at__lte=timezone.now())
+             .exclude(status=MeetingStatus.CANCELLED))
     if codes is not None:
         found = found.filter(under_codes_q("unit__code", sorted(set(codes))))
     return found.select_related("format", "unit").order_by("-starts_at", "-pk")[:MEETING_CHOICES]

@@ -108,8 +108,12 @@ def need(request, pk):
                           .prefetch_related(_matches()), pk=pk)
     staff = rules.is_staff_for(request.user, n.enterprise)
     agreements = Agreement.objects.visible_to(request.user).filter(need=n).prefetch_related("parties")
+    # An agreement is between enterprises: its form is offered once an enterprise's offer is
+    # confirmed (a bank's or a university's service alone makes no agreement to record).
+    parties = list({m.offer.enterprise_id: m.offer.enterprise for m in n.in_play
+                    if m.status == MatchStatus.CONFIRMED and m.offer.enterprise_id}.values())
     return render(request, "industry/need.html", {
-        "n": n, "staff": staff, "agreements": agreements,
+        "n": n, "staff": staff, "agreements": agreements, "parties": parties,
         "meetings": list(rules.matchmaking_meetings(request.user)) if staff else [],
         "rejected": n.matches.filter(status=MatchStatus.REJECTED).select_related("offer__enterprise", "offer__partner"),
     })

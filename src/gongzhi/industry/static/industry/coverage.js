@@ -6,8 +6,19 @@
   var data = JSON.parse(source.textContent);
   var lang = document.documentElement.lang || "zh-hans";
   var zh = lang.indexOf("zh") === 0;
+  function hasValue(values) {
+    return (values || []).some(function (v) { return v !== null && v !== undefined; });
+  }
+  // A chart with nothing to draw says so (its data-empty text) instead of showing blank axes.
+  function empty(element) {
+    element.classList.add("d-flex", "align-items-center", "justify-content-center", "text-muted", "border", "rounded");
+    element.style.height = "120px";
+    element.textContent = element.getAttribute("data-empty") || "";
+  }
   var months = document.getElementById("coverage-months");
-  if (months) {
+  if (months && !(hasValue(data.organization) || hasValue(data.work))) {
+    empty(months);
+  } else if (months) {
     var series = [
       { name: zh ? "组织覆盖率" : "Organization coverage", type: "line", data: data.organization },
       { name: zh ? "工作覆盖率" : "Work coverage", type: "line", data: data.work }
@@ -21,7 +32,9 @@
     });
   }
   var chains = document.getElementById("coverage-chains");
-  if (chains) {
+  if (chains && !hasValue(data.chain_rates)) {
+    empty(chains);
+  } else if (chains) {
     echarts.init(chains).setOption({
       tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 20, bottom: 30 },
       xAxis: { type: "category", data: data.chains }, yAxis: { type: "value", min: 0, max: 100 },

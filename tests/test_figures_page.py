@@ -1,0 +1,26 @@
+"""The figures page (/figures/): the instance's headline figures and, with more than one zone,
+each zone's own figures side by side (the "zones" of /figures.json)."""
+import re
+
+from django.core.cache import cache
+
+from tests.test_industry_pages import zones  # noqa: F401 - the fixture
+
+
+def test_the_page_shows_each_zone_s_figures_beside_the_instance_s(client, zones):  # noqa: F811
+    cache.clear()
+    client.force_login(zones.changji_admin)
+    body = client.get("/figures/").content.decode()
+    data = client.get("/figures.json").json()
+    assert 'data-testid="by-zone"' in body
+    assert "昌吉高新区" in body and data["zones"]["652371"]["name"] == "昌吉高新区"
+    # Each zone's column holds its own count, in the zones' order: the table is /figures.json's "zones".
+    for key in ("enterprises_small", "enterprises_above_scale", "enterprise_party_orgs"):
+        shown = re.findall(rf'data-zone-figure="{key}">([^<]*)<', body)
+        assert shown == [f"{zone[key]:,}" for zone in data["zones"].values()], key
+    assert data["zones"]["652371"]["enterprises_small"] + data["zones"]["652371"]["enterprises_above_scale"] == 1
+
+def test_a_single_zone_instance_shows_no_zone_table(client, world):
+    cache.clear()
+    client.force_login(world.secretary)
+    assert 'data-testid="by-zone"' not in client.get("/figures/").content.decode()
