@@ -41,6 +41,9 @@ ROUTES = {
     "industry:chain": on("chain", by_pk, methods=(GET,)),
     "industry:partners": on(None, lambda o: {}, methods=(GET,)),
     "industry:evaluations": on(None, lambda o: {}, methods=(GET,)),
+    # 五个好 recorded from the page: the organization is named in the body (another zone's: 404).
+    "industry:evaluation-record": on("organization", lambda o: {}, methods=(POST,), body=lambda o: {
+        "organization": o.pk, "year": "2025"}),
     # The market's pages (decision 77): the board filtered to the need's kind, a need, its moves.
     "industry:needs": on(None, lambda o: {}, methods=(GET,), query=lambda o: {"kind": "funding", "status": "open"}),
     "industry:need": on("need", by_pk, methods=(GET,)),
