@@ -89,3 +89,25 @@ def test_a_keyword_too_long_is_refused_before_the_database(cw):
 
 def test_personal_data_is_not_a_filter():
     assert not {"contact_phone", "phone", "id_number", "care_tags"} & set(CaseFilterSet.base_filters)
+
+
+def test_on_postgresql_a_keyword_is_looked_up_in_the_words_index(cw):
+    # At 10 M cases a LIKE over every row's words is a scan of the table; the GIN index over the
+    # array of words (migration 0017) answers "cases with all these words" (and the partial index
+    # the few cases without stored words). Forbidding the scan, the plan must use both.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the words index is PostgreSQL's (SQLite keeps the LIKE)")
+    report(cw, title="路灯不亮", description="南门路灯晚上不亮")
+    fs = CaseFilterSet({"q": "南门 路灯"}, queryset=Case.objects.all())
+    assert fs.is_valid()
+    sql, params = fs.qs.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " | ".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "case_words" in plan and "case_uncut" in plan, plan

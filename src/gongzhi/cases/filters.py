@@ -7,7 +7,8 @@ import re
 import django_filters as df
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, TextField, Value
+from django.db import connections
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -140,10 +141,19 @@ class CaseFilterSet(df.FilterSet):
         words = list(dict.fromkeys(tokens(value)))[:MAX_WORDS]
         if not words:
             return queryset if not value else queryset.none()
-        stored, uncut = Q(), Q(words="")
+        uncut = Q(words="")
+        for word in words:
+            uncut &= Q(title__icontains=word) | Q(description__icontains=word)
+        if connections[queryset.db].vendor == "postgresql":
+            # The form the GIN index case_words is made on (migration 0017): all the words in the array.
+            from django.contrib.postgres.fields import ArrayField
+
+            return queryset.alias(word_array=Func(F("words"), Value(" "), function="string_to_array",
+                                                  output_field=ArrayField(TextField()))).filter(
+                Q(word_array__contains=words) | uncut)
+        stored = Q()
         for word in words:
             stored &= Q(padded_words__contains=f" {word} ")
-            uncut &= Q(title__icontains=word) | Q(description__icontains=word)
         return queryset.alias(padded_words=Concat(Value(" "), "words", Value(" "), output_field=TextField())).filter(
             stored | uncut)
 
