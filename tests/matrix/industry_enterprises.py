@@ -40,6 +40,13 @@ ROUTES = {
     "industry:chains": on(None, lambda o: {}, methods=(GET,)),
     "industry:chain": on("chain", by_pk, methods=(GET,)),
     "industry:partners": on(None, lambda o: {}, methods=(GET,)),
+    # 政产学研: a project recorded for an enterprise with a university (both named in the body),
+    # and a project's results updated.
+    "industry:project-record": on("industry_project", lambda o: {}, methods=(POST,), body=lambda o: {
+        "enterprise": getattr(o, "enterprise_id", 999999), "university": getattr(o, "university_id", 999999),
+        "title": "矩阵项目"}),
+    "industry:project-results": on("industry_project", by_pk, methods=(POST,), body=lambda o: {
+        "patents": "3", "standards": "1", "revenue_yuan": "150万"}),
     "industry:evaluations": on(None, lambda o: {}, methods=(GET,)),
     # 五个好 recorded from the page: the organization is named in the body (another zone's: 404).
     "industry:evaluation-record": on("organization", lambda o: {}, methods=(POST,), body=lambda o: {

@@ -1,9 +1,12 @@
-"""Pages: 四方联动 partners with their services and 政产学研 projects; 五个好 evaluations."""
+"""Pages: 四方联动 partners with their services and 政产学研 projects (park staff record one and
+update its results); 五个好 evaluations (park staff record a year's)."""
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +20,7 @@ from ..models import (
     PartnerService, Project,
 )
 from ..services import evaluations as evaluation_rules
+from ..services import projects as project_rules
 from ..services.zones import zone_of, zones_of
 
 MAX_CHOICES = 500
@@ -25,10 +29,92 @@ MAX_CHOICES = 500
 @login_required
 @require_GET
 def partners(request):
-    found = (Partner.objects.visible_to(request.user).select_related("zone")
+    user = request.user
+    found = (Partner.objects.visible_to(user).select_related("zone")
              .prefetch_related(Prefetch("services", queryset=PartnerService.objects.filter(active=True).order_by("kind"))))
-    projects = Project.objects.visible_to(request.user).select_related("enterprise", "university").order_by("-started_on")
-    return render(request, "industry/partners.html", {"partners": found[:200], "projects": projects[:100]})
+    projects = list(Project.objects.visible_to(user).select_related("enterprise__unit", "university")
+                    .order_by("-started_on", "-pk")[:100])
+    for project in projects:
+        project.editable = user_covers(user, project.enterprise.unit.code, INDUSTRY_STAFF_ROLES)
+    # The form recording a project: park staff, their first zone (or ?zone=), its enterprises
+    # and its universities and institutes.
+    enterprises, universities, zone = [], [], None
+    try:
+        zone = zone_of(user, request.GET.get("zone", "")[:18])
+    except NotFound:
+        pass
+    if zone is not None and (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES)):
+        enterprises = [e for e in Enterprise.objects.visible_to(user).filter(under_codes_q("unit__code", [zone.code]))
+                       .select_related("unit").order_by("name")[:MAX_CHOICES]
+                       if user_covers(user, e.unit.code, INDUSTRY_STAFF_ROLES)]
+        universities = list(Partner.objects.filter(zone=zone, kind__in=project_rules.RESEARCH_PARTNERS).order_by("name"))
+    return render(request, "industry/partners.html", {
+        "partners": found[:200], "projects": projects, "zone": zone, "zones": zones_of(user),
+        "enterprises": enterprises, "universities": universities if enterprises else [],
+    })
+
+
+def _date(value):
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Give the start date as a date."), code="invalid", field="started_on") from None
+
+
+def _partners_act(request, done, zone_code):
+    try:
+        message = done()
+    except NotFound:
+        raise Http404 from None
+    except DomainError as error:
+        messages.error(request, error.text)
+    else:
+        messages.success(request, message)
+    return redirect(f"{reverse('industry:partners')}?zone={zone_code}#projects")
+
+
+def _pk(value):
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+@login_required
+@require_POST
+def record_project(request):
+    """Park staff record a 政产学研 project of one of their zone's enterprises."""
+    user, post = request.user, request.POST
+    enterprise = Enterprise.objects.visible_to(user).select_related("unit").filter(pk=_pk(post.get("enterprise"))).first()
+    university = Partner.objects.visible_to(user).select_related("zone").filter(pk=_pk(post.get("university"))).first()
+    if enterprise is None or university is None:
+        raise Http404
+
+    def record():
+        project = project_rules.record_project(
+            by=user, enterprise=enterprise, university=university, title=post.get("title", ""),
+            started_on=_date(post.get("started_on")), patents=post.get("patents", ""), standards=post.get("standards", ""),
+            revenue_yuan=post.get("revenue_yuan", "").strip() or None)
+        return _("Project recorded: %(title)s.") % {"title": project.title}
+
+    return _partners_act(request, record, enterprise.unit.code[:ZONE_CODE_LENGTH])
+
+
+@login_required
+@require_POST
+def project_results(request, pk):
+    """Park staff update what came of a project (patents, standards drafted, revenue)."""
+    user, post = request.user, request.POST
+    project = get_object_or_404(Project.objects.visible_to(user).select_related("enterprise__unit"), pk=pk)
+
+    def update():
+        done = project_rules.update_results(project, by=user, patents=post.get("patents", ""),
+                                            standards=post.get("standards", ""),
+                                            revenue_yuan=post.get("revenue_yuan", "").strip() or None)
+        return _("Results of %(title)s updated.") % {"title": done.title}
+
+    return _partners_act(request, update, project.enterprise.unit.code[:ZONE_CODE_LENGTH])
 
 
 def _evaluable(user, zone):
@@ -91,6 +177,8 @@ def record_evaluation(request):
 
 urlpatterns = [
     path("partners/", partners, name="partners"),
+    path("partners/projects/", record_project, name="project-record"),
+    path("partners/projects/<int:pk>/results/", project_results, name="project-results"),
     path("evaluations/", evaluations, name="evaluations"),
     path("evaluations/record/", record_evaluation, name="evaluation-record"),
 ]
