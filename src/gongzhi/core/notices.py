@@ -8,6 +8,7 @@ the notice's params when it is read, so it follows the reader's language.
 """
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone, translation
 
 from . import outbox, plugins
@@ -45,13 +46,19 @@ def notify(target, event, event_key, user_ids, params=None):
     if not new_ids:
         return 0
     content_type = ContentType.objects.get_for_model(target)
-    Notice.objects.bulk_create(
-        [Notice(user_id=u, content_type=content_type, object_id=target.pk, event=event, event_key=event_key,
-                params=params or {}) for u in new_ids],
-        ignore_conflicts=True,
-    )
-    for notice_id, user_id in Notice.objects.filter(event_key=event_key, user_id__in=new_ids).values_list("pk", "user_id"):
-        outbox.enqueue("core.mail_notice", f"mail:notice:{notice_id}", {"notice": notice_id})
+    # One transaction for the notices and their mail messages, and mail only for readers with an
+    # address (as notify_many): a move's notices ran three commits and a message per reader that
+    # its handler then dropped, in the request of every move.
+    with transaction.atomic():
+        Notice.objects.bulk_create(
+            [Notice(user_id=u, content_type=content_type, object_id=target.pk, event=event, event_key=event_key,
+                    params=params or {}) for u in new_ids],
+            ignore_conflicts=True,
+        )
+        mailed = Notice.objects.filter(event_key=event_key, user_id__in=new_ids, emailed_at__isnull=True,
+                                       user__email__gt="").values_list("pk", flat=True)
+        for notice_id in mailed:
+            outbox.enqueue("core.mail_notice", f"mail:notice:{notice_id}", {"notice": notice_id})
     return len(new_ids)
 
 
