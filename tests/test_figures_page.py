@@ -2,7 +2,9 @@
 each zone's own figures side by side (the "zones" of /figures.json)."""
 import re
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
+from django.utils import translation
 
 from gongzhi.industry.models import Enterprise
 
@@ -19,10 +21,12 @@ def test_the_page_shows_each_zone_s_figures_beside_the_instance_s(client, zones)
     # Each zone's column holds its own count, in the zones' order: the table is /figures.json's "zones".
     for key in ("enterprises_small", "enterprises_above_scale", "enterprise_party_orgs"):
         shown = re.findall(rf'data-zone-figure="{key}">([^<]*)<', body)
-        assert shown == [f"{zone[key]:,}" for zone in data["zones"].values()], key
+        with translation.override("zh-hans"):
+            assert shown == [intcomma(zone[key]) for zone in data["zones"].values()], key
     changji = data["zones"]["652371"]
     assert changji["enterprises_small"] + changji["enterprises_above_scale"] == \
         Enterprise.objects.filter(unit__code__startswith="652371", operating=True).count() > 0
+
 
 def test_a_single_zone_instance_shows_no_zone_table(client, world):
     cache.clear()

@@ -48,3 +48,16 @@ def test_another_zone_s_admin_gets_404_and_no_form(client, zones):  # noqa: F811
     assert 'data-testid="evaluation-form"' not in client.get("/industry/evaluations/").content.decode()
     assert client.post("/industry/evaluations/record/", {"organization": zones.changji_branch.pk,
                                                          "year": "2025"}).status_code == 404
+
+
+def test_someone_without_an_industry_role_sees_the_list_without_a_form(client, zones):  # noqa: F811
+    # A party member's account holds no industry role: the page answers with the list of what
+    # the party tree shows them (none of Changji's), not 404, and an asked-for zone is 404.
+    from tests.conftest import make_user
+    from gongzhi.people.models import Role
+
+    member = make_user("member-only", Role.PARTY_MEMBER, [zones.grid_a])
+    client.force_login(member)
+    response = client.get("/industry/evaluations/")
+    assert response.status_code == 200 and 'data-testid="evaluation-form"' not in response.content.decode()
+    assert client.get("/industry/evaluations/?zone=652371").status_code == 404

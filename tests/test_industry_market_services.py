@@ -159,7 +159,8 @@ def test_amounts_are_read_as_people_write_them(written, yuan):
     assert market._amount(written) == Decimal(yuan)
 
 
-@pytest.mark.parametrize("written", ["abc", "-5", "万", "1,0,0e99", "NaN", "Infinity", "1" * 50, "10万亿亿"])
+@pytest.mark.parametrize("written", ["abc", "-5", "万", "1,0,0e99", "NaN", "Infinity", "1" * 50, "10万亿亿", "1,5",
+                                     "1e999999万", "1e-9", "100、200"])
 def test_an_amount_that_cannot_be_read_is_refused_with_the_reason(written):
     with refused("amount in yuan"):
         market._amount(written)
@@ -182,3 +183,38 @@ def test_a_matchmaking_meeting_invites_the_liaisons_of_the_enterprises_under_its
     park.e["远方厂"].operating = False
     park.e["远方厂"].save(update_fields=["operating"])
     assert meetings.participants(fair) == [park.liaison.pk]
+
+
+def test_an_invited_liaison_opens_the_meeting_and_signs_in_with_the_room_s_code(park, client):
+    # Invited (notice) must mean able to open: a liaison sees the matchmaking meetings held by a
+    # unit above one of their enterprises, and no others (another grid's, a residents' meeting).
+    import django.utils.timezone as tz
+
+    from gongzhi.deliberation.models import Attendance, Meeting, MeetingFormat
+    from gongzhi.deliberation.services import meetings
+
+    def meeting(code, unit):
+        start = tz.now() - datetime.timedelta(minutes=5)
+        return Meeting.objects.create(format=MeetingFormat.objects.get(code=code), unit=unit, title=code,
+                                      starts_at=start, ends_at=start + datetime.timedelta(hours=2))
+
+    fair, elsewhere = meeting("qiye-gongxu", park.district), meeting("qiye-gongxu", park.grid_b)
+    residents = meeting("shuo-qi-shuo-ba", park.district)
+    assert set(Meeting.objects.visible_to(park.liaison)) == {fair}
+    client.force_login(park.liaison)
+    assert client.get(f"/deliberation/meetings/{fair.pk}/").status_code == 200
+    for hidden in (elsewhere, residents):
+        assert client.get(f"/deliberation/meetings/{hidden.pk}/").status_code == 404
+    fair = meetings.open_meeting(fair, by=park.staff)
+    response = client.post(f"/deliberation/meetings/{fair.pk}/signin/", {"code": fair.signin_code})
+    assert response.status_code == 302
+    assert Attendance.objects.filter(meeting=fair, user=park.liaison, present=True).exists()
+    # A resident's account pays no query for the group (only liaisons are looked up).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.industry.services.enterprises import MeetingLiaisons
+
+    with CaptureQueriesContext(connection) as seen:
+        assert MeetingLiaisons.unit_codes(park.staff) == []
+    assert len(seen.captured_queries) == 0

@@ -53,3 +53,22 @@ def test_another_zone_s_admin_gets_404_and_a_liaison_no_form(client, zones):  # 
     assert client.post(f"/industry/partners/projects/{c.industry_project.pk}/results/", {"patents": "9"}).status_code == 404
     c.industry_project.refresh_from_db()
     assert c.industry_project.patents == 2
+
+
+def test_a_liaison_who_sees_the_enterprise_and_the_university_still_records_nothing(client, zones):  # noqa: F811
+    # The page's lookups let a liaison name their own enterprise and the zone's university: only
+    # the service's staff check stands between them and a project.
+    c = zones.c
+    client.force_login(zones.liaison)
+    count = Project.objects.count()
+    response = client.post("/industry/partners/projects/", {"enterprise": c.enterprise.pk, "university": c.university.pk,
+                                                            "title": "联络员自报项目"})
+    assert response.status_code == 404 and Project.objects.count() == count
+
+
+def test_a_partial_update_keeps_what_was_not_sent(client, zones):  # noqa: F811
+    c = zones.c
+    client.force_login(zones.changji_admin)
+    client.post(f"/industry/partners/projects/{c.industry_project.pk}/results/", {"standards": "3"})
+    c.industry_project.refresh_from_db()
+    assert (c.industry_project.patents, c.industry_project.standards) == (2, 3)

@@ -198,11 +198,28 @@ def test_a_five_good_evaluation_scores_the_points_of_the_items_met(park):
     items = [EvaluationItem.objects.create(zone=park.district, position=i, text=t, points=p)
              for i, (t, p) in enumerate([("领导班子好", 30), ("党员队伍好", 20), ("工作机制好", 50)])]
     org = park.e["E1"].party_org
-    evaluation = record_evaluation(org, 2025, items[:2])
+    evaluation = record_evaluation(org, 2025, items[:2], by=park.staff)
     assert evaluation.score == 50
     assert [r.met for r in evaluation.results.order_by("item__position")] == [True, True, False]
-    again = record_evaluation(org, 2025, [items[2]])
+    again = record_evaluation(org, 2025, [items[2]], by=park.staff)
     assert (again.pk, again.score, again.results.filter(met=True).count()) == (evaluation.pk, 50, 1)
     other_zone_item = EvaluationItem.objects.create(zone=park.grid_a, position=9, text="别处", points=10)
     with refused("not on this zone's checklist"):
-        record_evaluation(org, 2025, [other_zone_item])
+        record_evaluation(org, 2025, [other_zone_item], by=park.staff)
+
+
+def test_only_park_staff_evaluate_and_only_an_enterprise_s_organization(park):
+    from gongzhi.core.errors import NotFound
+    from gongzhi.industry.models import EvaluationItem
+    from gongzhi.industry.services.evaluations import record_evaluation
+
+    EvaluationItem.objects.create(zone=park.district, position=1, text="领导班子好", points=30)
+    org = park.e["E1"].party_org
+    # An enterprise's liaison (in the zone, but not park staff) evaluates nothing.
+    liaison = make_user("liaison-e1", Role.ENTERPRISE_LIAISON, [park.grid_a])
+    with pytest.raises(NotFound):
+        record_evaluation(org, 2025, [], by=liaison)
+    grid_branch = PartyOrganization.objects.create(name="网格党支部", kind=OrganizationKind.BRANCH, unit=park.grid_a)
+    with refused("enterprises"):
+        record_evaluation(grid_branch, 2025, [], by=park.staff)
+    assert not org.evaluations.exists() and not grid_branch.evaluations.exists()

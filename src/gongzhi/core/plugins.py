@@ -3,24 +3,25 @@
 Each app of the product has an AppConfig that subclasses ``GongzhiAppConfig``
 and names, as dotted paths inside its own package, what it contributes:
 
-==================  ===================================================================
-``url_prefix``       its pages: ``<app>.urls`` is mounted under this prefix (e.g. "cases/")
-``more_urls``        other (prefix, module) mounts, e.g. a standard interface at its own path
-``api_router``       a django-ninja Router mounted on the one NinjaAPI at ``api_prefix``
-``figures``          a list of ``Figure`` (headline numbers, counted from records)
-``tick_steps``       callables ``step(now) -> dict`` run by `gongzhi tick` every minute
-``demo_steps``       ``(order, callable)``: ``step(builder)`` builds the app's part of the demo
-``menu``             a list of ``MenuEntry`` for the top menu
-``notices``          a dict event -> lazy message template, for notices about its objects
-``context``          ``context(request) -> dict`` added to every page's template context
-``outbox_handlers``  a dict kind -> ``handler(payload)`` for side effects sent after commit
-``importers``        Excel importers: a list of ``Importer`` subclasses (``gongzhi import KIND``)
-``exports``          ledgers: a list of ``Export`` (Excel export of a filtered list)
-``cockpit``          cockpit parts: a list of panels and figures the app adds to the cockpit
-``meeting_participants``  a dict participant group -> ``ids(meeting)``: who of the app's records a
-                     meeting format's group invites (e.g. "enterprises": the liaisons of the
-                     enterprises under the meeting's unit)
-==================  ===================================================================
+========================  =====================================================================
+``url_prefix``            its pages: ``<app>.urls`` is mounted under this prefix (e.g. "cases/")
+``more_urls``             other (prefix, module) mounts, e.g. a standard interface at its own path
+``api_router``            a django-ninja Router mounted on the one NinjaAPI at ``api_prefix``
+``figures``               a list of ``Figure`` (headline numbers, counted from records)
+``tick_steps``            callables ``step(now) -> dict`` run by `gongzhi tick` every minute
+``demo_steps``            ``(order, callable)``: ``step(builder)`` builds the app's part of the demo
+``menu``                  a list of ``MenuEntry`` for the top menu
+``notices``               a dict event -> lazy message template, for notices about its objects
+``context``               ``context(request) -> dict`` added to every page's template context
+``outbox_handlers``       a dict kind -> ``handler(payload)`` for side effects sent after commit
+``importers``             Excel importers: a list of ``Importer`` subclasses (``gongzhi import KIND``)
+``exports``               ledgers: a list of ``Export`` (Excel export of a filtered list)
+``cockpit``               cockpit parts: a list of panels and figures the app adds to the cockpit
+``meeting_participants``  participant groups a meeting format may name whose people are
+                          in this app's records: a dict group -> an object with ``ids(meeting)``
+                          (who is invited) and ``unit_codes(user)`` (the units whose meetings of
+                          that group the user takes part in, so they may open them)
+========================  =====================================================================
 
 Core reads these through the functions below and never imports a domain app
 (a test checks it). Paths are imported lazily, on first use, so apps can name
@@ -155,7 +156,8 @@ def outbox_handlers():
 
 @cache
 def meeting_participant_sources():
-    """Participant group -> ``ids(meeting)`` from the apps that hold the group's records."""
+    """Participant group -> its source (``ids(meeting)``, ``unit_codes(user)``) from the apps
+    that hold the group's records."""
     sources = {}
     for config in product_apps():
         for group, path in (config.meeting_participants or {}).items():

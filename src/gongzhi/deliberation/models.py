@@ -268,7 +268,23 @@ class MeetingQuerySet(ScopedQuerySet):
             under_codes_q("unit__code", user.scope_codes(PARTY_ROLES))
             | Q(organization__in=InstructorAssignment.objects.filter(instructor=user).values("branch"))
             | Q(organization__in=PartyMember.objects.filter(account=user).values("organization")))
-        return deliberation | party
+        return deliberation | party | self._plugged_groups_q(user)
+
+    @staticmethod
+    def _plugged_groups_q(user):
+        """Meetings of a format naming a group whose people another app holds (core.plugins'
+        ``meeting_participants``; the industry app's liaisons), held by a unit above one of
+        the user's places in that group: the people such a meeting invites may open it."""
+        from gongzhi.core.plugins import meeting_participant_sources
+
+        found = Q(pk__in=[])
+        for group, source in meeting_participant_sources().items():
+            codes = source.unit_codes(user)
+            if codes:
+                formats = [f.pk for f in MeetingFormat.objects.only("pk", "participant_groups")
+                           if group in (f.participant_groups or [])]
+                found |= Q(format_id__in=formats, format__purpose=Purpose.DELIBERATION, unit__code__in=codes)
+        return found
 
     def held(self):
         return self.filter(status=MeetingStatus.HELD)

@@ -16,4 +16,4 @@ class IndustryConfig(GongzhiAppConfig):
     exports = "gongzhi.industry.exports.EXPORTS"
     importers = "gongzhi.industry.importers.IMPORTERS"
     cockpit = "gongzhi.industry.cockpit.PARTS"
-    meeting_participants = {"enterprises": "gongzhi.industry.services.enterprises.meeting_liaisons"}
+    meeting_participants = {"enterprises": "gongzhi.industry.services.enterprises.MeetingLiaisons"}

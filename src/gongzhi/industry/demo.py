@@ -92,8 +92,8 @@ def build(builder):
     _chains(builder)
     _partners_and_projects(builder)
     _area_leads(builder)
-    _evaluations(builder)
     _logins(builder)
+    _evaluations(builder)
     CoverageTarget.objects.create(zone=w.changji, year=2025, organization_coverage=60, sanyou_coverage=100,
                                   work_coverage=90)
 
@@ -418,7 +418,8 @@ def _evaluations(builder):
     for chain in w.chains.values():
         org = chain.leader.party_org
         missed = builder.rng.randrange(len(items) + 1)  # one item missed, or none
-        evaluations.record_evaluation(org, year, [item for k, item in enumerate(items) if k != missed])
+        evaluations.record_evaluation(org, year, [item for k, item in enumerate(items) if k != missed],
+                                      by=w.park_staff)
 
 
 def _logins(builder):

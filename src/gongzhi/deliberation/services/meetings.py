@@ -305,7 +305,7 @@ def participants(meeting):
         ids |= set(meeting.organization.members.filter(account__isnull=False).values_list("account_id", flat=True))
     for group, source in meeting_participant_sources().items():
         if group in groups:
-            ids |= set(source(meeting))
+            ids |= set(source.ids(meeting))
     if not ids:
         return []
     return sorted(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))

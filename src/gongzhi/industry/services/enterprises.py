@@ -8,6 +8,8 @@ from gongzhi.core.errors import DomainError, NotFound
 from gongzhi.core.scoping import code_within, under_codes_q, user_covers
 from gongzhi.core.text import clean_field
 
+from gongzhi.territory.models import Unit
+
 from ..models import INDUSTRY_STAFF_ROLES, ORGANIZED, ZONE_CODE_LENGTH, Enterprise, PartyStatus, Scale
 from .uscc import clean_uscc
 
@@ -105,10 +107,28 @@ def update_enterprise(enterprise, *, by=None, liaisons=None, **changes):
     return enterprise
 
 
-def meeting_liaisons(meeting):
-    """The accounts a meeting's "enterprises" group invites: the liaisons of the operating
-    enterprises under the meeting's unit (园区说事, 企业供需对接会). Declared as the app's
-    ``meeting_participants`` so the deliberation part reads it without importing this app."""
-    return (Enterprise.liaisons.through.objects
-            .filter(under_codes_q("enterprise__unit__code", [meeting.unit.code]), enterprise__operating=True)
-            .values_list("user_id", flat=True).distinct())
+
+class MeetingLiaisons:
+    """The "enterprises" group of meeting formats (园区说事, 企业供需对接会), declared as this app's
+    ``meeting_participants`` so the deliberation part reads it without importing this app:
+    the liaisons of the operating enterprises under a meeting's unit are invited (``ids``), and
+    a liaison sees the meetings of the units above their enterprises (``unit_codes``)."""
+
+    @staticmethod
+    def ids(meeting):
+        return (Enterprise.liaisons.through.objects
+                .filter(under_codes_q("enterprise__unit__code", [meeting.unit.code]), enterprise__operating=True)
+                .values_list("user_id", flat=True).distinct())
+
+    @staticmethod
+    def unit_codes(user):
+        """The units whose "enterprises" meetings ``user`` takes part in: each of their operating
+        enterprises' unit and the units above it (none, and no query, for anyone not a liaison)."""
+        from gongzhi.people.models import Role
+
+        if not user.is_authenticated or not user.has_role(Role.ENTERPRISE_LIAISON):
+            return []
+        codes = set()
+        for code in Enterprise.objects.filter(liaisons=user, operating=True).values_list("unit__code", flat=True):
+            codes |= {code, *Unit(code=code).ancestors_codes()}
+        return sorted(codes)

@@ -5,10 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError, NotFound
-from gongzhi.core.scoping import user_covers
+from gongzhi.core.scoping import under_codes_q, user_covers
 from gongzhi.core.text import clean_field
 
-from ..models import INDUSTRY_STAFF_ROLES, ZONE_CODE_LENGTH, Evaluation, EvaluationItem, EvaluationResult
+from ..models import INDUSTRY_STAFF_ROLES, ZONE_CODE_LENGTH, Enterprise, Evaluation, EvaluationItem, EvaluationResult
 
 FIRST_YEAR = 2000
 
@@ -20,20 +20,29 @@ def checklist(zone_code):
 
 def check_year(year):
     if isinstance(year, str):
-        year = int(year) if year.strip().isdigit() and len(year.strip()) <= 4 else None
+        year = int(year) if year.strip().isascii() and year.strip().isdigit() and len(year.strip()) <= 4 else None
     if not isinstance(year, int) or isinstance(year, bool) or not FIRST_YEAR <= year <= timezone.localdate().year:
         raise DomainError(_("Give a year from %(first)d to this year."), code="invalid", field="year",
                           params={"first": FIRST_YEAR})
     return year
 
 
+def enterprise_organizations(zone_code):
+    """The party organizations of the zone's enterprises (own or joint): what 五个好 evaluates."""
+    return (Enterprise.objects.filter(under_codes_q("unit__code", [zone_code[:ZONE_CODE_LENGTH]]),
+                                      party_org__isnull=False).values("party_org"))
+
+
 @transaction.atomic
-def record_evaluation(organization, year, met_items, notes="", *, by=None):
+def record_evaluation(organization, year, met_items, notes="", *, by):
     """Record (or redo) ``organization``'s evaluation for ``year``: ``met_items`` are the items of
     its zone's active checklist it met; the others count as not met. ``by``: the park staff
-    recording it (checked to cover the organization; None for the demo and tests' set-up)."""
-    if by is not None and not user_covers(by, organization.unit.code, INDUSTRY_STAFF_ROLES):
+    recording it, who must cover the organization (else it is not found)."""
+    if not user_covers(by, organization.unit.code, INDUSTRY_STAFF_ROLES):
         raise NotFound(_("No such party organization."), code="not_found", field="organization")
+    if not enterprise_organizations(organization.unit.code).filter(party_org=organization.pk).exists():
+        raise DomainError(_("五个好 is evaluated for the party organizations of the zone's enterprises."),
+                          code="not_enterprise_organization", field="organization")
     year = check_year(year)
     notes = clean_field(Evaluation, "notes", notes)
     zone_code = organization.unit.code[:ZONE_CODE_LENGTH]

@@ -29,6 +29,7 @@ scores: a neighbour on the chain is the cheapest, most local supply (decision 68
 """
 import datetime
 import math
+import re
 import unicodedata
 from collections import Counter
 from decimal import Decimal, InvalidOperation
@@ -302,28 +303,29 @@ def reject_match(match, *, by):
 
 # How amounts are written on forms and sheets: 1,500,000 / 1 500 000 / １５０万 / 150万元 / 2.5亿.
 AMOUNT_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+# Plain digits, or digits grouped by threes with commas; a decimal part. No sign, no exponent.
+AMOUNT_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d{1,16})(?:\.\d{1,8})?")
 
 
 def parse_amount(value):
     """An amount in yuan as people write it, or None when it cannot be read: full-width digits,
-    thousands separators and spaces, a trailing 元, a 万 or 亿 multiplier."""
+    thousands grouped by commas or spaces, a trailing 元, a 万 or 亿 multiplier. "1,5" (not a
+    grouping), exponents and signs are not read."""
+    if isinstance(value, bool):
+        return None
     if isinstance(value, (int, Decimal)):
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(str(value))
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    for sep in (",", " ", "\u00a0", "、"):
-        text = text.replace(sep, "")
-    text = text.removesuffix("元").removesuffix("人民币")
+    text = unicodedata.normalize("NFKC", str(value)).strip()[:60]
+    text = text.removesuffix("元").removesuffix("人民币").strip()
     scale = Decimal(1)
     if text[-1:] in AMOUNT_UNITS:
-        text, scale = text[:-1], AMOUNT_UNITS[text[-1]]
-    if not text or len(text) > 40:
+        text, scale = text[:-1].strip(), AMOUNT_UNITS[text[-1]]
+    text = re.sub(r"(?<=\d)[ \u00a0](?=\d{3}(?:\D|$))", ",", text)  # 1 500 000: spaces grouping threes
+    if not AMOUNT_NUMBER.fullmatch(text):
         return None
-    try:
-        return Decimal(text) * scale
-    except (InvalidOperation, ValueError):
-        return None
+    return Decimal(text.replace(",", "")) * scale
 
 
 def _amount(value):

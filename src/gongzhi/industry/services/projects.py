@@ -6,6 +6,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError, NotFound
@@ -23,10 +24,10 @@ RESEARCH_PARTNERS = (PartnerKind.UNIVERSITY,)
 def _count(value, field, label):
     if isinstance(value, str):
         value = value.strip() or "0"
-        value = int(value) if value.isdigit() and len(value) <= 6 else -1
+        value = int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else -1
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= RESULT_LIMIT:
         raise DomainError(_("%(label)s must be a whole number from 0 to 100,000."), code="invalid", field=field,
-                          params={"label": label})
+                          params={"label": capfirst(label)})
     return value
 
 

@@ -67,7 +67,7 @@ def area_lead(request, pk):
 
 def _int(value):
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 def _kept_date(value):

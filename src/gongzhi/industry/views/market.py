@@ -30,7 +30,7 @@ PER_PAGE = 20
 
 def _pk(value):
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _date(value, field):

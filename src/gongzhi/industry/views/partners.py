@@ -4,12 +4,13 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.errors import DomainError, NotFound
@@ -44,10 +45,10 @@ def partners(request):
     except NotFound:
         pass
     if zone is not None and (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES)):
-        enterprises = [e for e in Enterprise.objects.visible_to(user).filter(under_codes_q("unit__code", [zone.code]))
-                       .select_related("unit").order_by("name")[:MAX_CHOICES]
-                       if user_covers(user, e.unit.code, INDUSTRY_STAFF_ROLES)]
-        universities = list(Partner.objects.filter(zone=zone, kind__in=project_rules.RESEARCH_PARTNERS).order_by("name"))
+        enterprises = list(Enterprise.objects.visible_to(user).filter(under_codes_q("unit__code", [zone.code]))
+                           .filter(_staff_q(user, "unit__code")).order_by("name")[:MAX_CHOICES])
+        universities = list(Partner.objects.visible_to(user).filter(zone=zone, kind__in=project_rules.RESEARCH_PARTNERS)
+                            .order_by("name"))
     return render(request, "industry/partners.html", {
         "partners": found[:200], "projects": projects, "zone": zone, "zones": zones_of(user),
         "enterprises": enterprises, "universities": universities if enterprises else [],
@@ -78,7 +79,7 @@ def _partners_act(request, done, zone_code):
 
 def _pk(value):
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @login_required
@@ -109,39 +110,50 @@ def project_results(request, pk):
     project = get_object_or_404(Project.objects.visible_to(user).select_related("enterprise__unit"), pk=pk)
 
     def update():
-        done = project_rules.update_results(project, by=user, patents=post.get("patents", ""),
-                                            standards=post.get("standards", ""),
-                                            revenue_yuan=post.get("revenue_yuan", "").strip() or None)
+        # A field left out of the form keeps its value (only what is sent is changed).
+        done = project_rules.update_results(
+            project, by=user, patents=post.get("patents", project.patents),
+            standards=post.get("standards", project.standards),
+            revenue_yuan=post.get("revenue_yuan", "").strip() or (None if "revenue_yuan" in post else project.revenue_yuan))
         return _("Results of %(title)s updated.") % {"title": done.title}
 
     return _partners_act(request, update, project.enterprise.unit.code[:ZONE_CODE_LENGTH])
+
+
+def _staff_q(user, field):
+    """Rows under the units where ``user`` is park staff (everything for a superuser)."""
+    return Q() if user.is_superuser else under_codes_q(field, user.scope_codes(INDUSTRY_STAFF_ROLES))
 
 
 def _evaluable(user, zone):
     """The enterprise party organizations of ``zone`` this user may evaluate (park staff covering them)."""
     from gongzhi.party.models import PartyOrganization
 
-    found = (PartyOrganization.objects.visible_to(user).select_related("unit")
-             .filter(pk__in=Enterprise.objects.filter(under_codes_q("unit__code", [zone.code]), party_org__isnull=False)
-                     .values("party_org"))
-             .order_by("name")[:MAX_CHOICES])
-    return [org for org in found if user_covers(user, org.unit.code, INDUSTRY_STAFF_ROLES)]
+    return list(PartyOrganization.objects.visible_to(user).filter(_staff_q(user, "unit__code"))
+                .filter(pk__in=evaluation_rules.enterprise_organizations(zone.code)).order_by("name")[:MAX_CHOICES])
 
 
 @login_required
 @require_GET
 def evaluations(request):
-    """The zone's 五个好 evaluations, newest year first, and for park staff the form recording one."""
+    """The zone's 五个好 evaluations, newest year first, and for park staff the form recording one.
+    Someone who sees evaluations through the party tree but holds no industry role gets the list
+    of what they see, without a zone or a form."""
     user = request.user
+    asked = request.GET.get("zone", "")[:18]
     try:
-        zone = zone_of(user, request.GET.get("zone", "")[:18])
+        zone = zone_of(user, asked)
     except NotFound:
-        raise Http404 from None
-    found = (Evaluation.objects.visible_to(user).filter(under_codes_q("organization__unit__code", [zone.code]))
-             .select_related("organization")
+        if asked:
+            raise Http404 from None
+        zone = None
+    found = Evaluation.objects.visible_to(user)
+    if zone is not None:
+        found = found.filter(under_codes_q("organization__unit__code", [zone.code]))
+    found = (found.select_related("organization")
              .prefetch_related(Prefetch("results", queryset=EvaluationResult.objects.select_related("item")))
              .order_by("-year", "organization__name"))
-    organizations = _evaluable(user, zone)
+    organizations = _evaluable(user, zone) if zone is not None else []
     return render(request, "industry/evaluations.html", {
         "evaluations": found[:100], "zone": zone, "zones": zones_of(user), "organizations": organizations,
         "items": list(evaluation_rules.checklist(zone.code)) if organizations else [],
@@ -158,10 +170,10 @@ def record_evaluation(request):
     user, post = request.user, request.POST
     pk = post.get("organization", "").strip()
     org = (PartyOrganization.objects.visible_to(user).select_related("unit")
-           .filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 19 else None)
+           .filter(pk=int(pk)).first() if pk.isascii() and pk.isdigit() and len(pk) < 19 else None)
     if org is None:
         raise Http404
-    ticked = [int(v) for v in post.getlist("item") if v.isdigit() and len(v) < 19]
+    ticked = [int(v) for v in post.getlist("item") if v.isascii() and v.isdigit() and len(v) < 19]
     try:
         evaluation = evaluation_rules.record_evaluation(org, post.get("year", ""), EvaluationItem.objects.filter(pk__in=ticked),
                                                         notes=post.get("notes", ""), by=user)
@@ -170,7 +182,9 @@ def record_evaluation(request):
     except DomainError as error:
         messages.error(request, error.text)
     else:
-        messages.success(request, _("Evaluation of %(org)s for %(year)d recorded: %(score)d points.")
+        messages.success(request, ngettext("Evaluation of %(org)s for %(year)d recorded: %(score)d point.",
+                                           "Evaluation of %(org)s for %(year)d recorded: %(score)d points.",
+                                           evaluation.score)
                          % {"org": org.name, "year": evaluation.year, "score": evaluation.score})
     return redirect(f"{reverse('industry:evaluations')}?zone={org.unit.code[:ZONE_CODE_LENGTH]}")
 
