@@ -126,7 +126,8 @@ def test_a_decision_is_recorded_by_staff_at_or_after_the_meeting_with_a_due_date
     with refused("Only staff"):
         decide(world, room, by=world.worker_b)
     with refused("cannot be before"):
-        decide(world, room, due_on=timezone.localdate() - datetime.timedelta(days=1))
+        # The day before the meeting's own day (not "yesterday": just after midnight the meeting was yesterday).
+        decide(world, room, due_on=timezone.localtime(room.meeting.starts_at).date() - datetime.timedelta(days=1))
     with refused("What was decided is required"):
         decide(world, room, what="  ")
     scheduled = make_meeting(room.council_format, world.grid_a, status=MeetingStatus.SCHEDULED,
