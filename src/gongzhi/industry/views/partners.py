@@ -44,14 +44,15 @@ def partners(request):
         zone = zone_of(user, request.GET.get("zone", "")[:18])
     except NotFound:
         pass
-    if zone is not None and (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES)):
+    may_record = zone is not None and (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES))
+    if may_record:
         enterprises = list(Enterprise.objects.visible_to(user).filter(under_codes_q("unit__code", [zone.code]))
                            .filter(_staff_q(user, "unit__code")).order_by("name")[:MAX_CHOICES])
         universities = list(Partner.objects.visible_to(user).filter(zone=zone, kind__in=project_rules.RESEARCH_PARTNERS)
                             .order_by("name"))
     return render(request, "industry/partners.html", {
         "partners": found[:200], "projects": projects, "zone": zone, "zones": zones_of(user),
-        "enterprises": enterprises, "universities": universities if enterprises else [],
+        "enterprises": enterprises, "universities": universities if enterprises else [], "may_record": may_record,
     })
 
 
