@@ -235,7 +235,16 @@ def detail(request, number):
         context["agencies"] = Agency.objects.visible_to(request.user).order_by("kind", "name")
         context["suggestion"] = routing.suggest(f"{case.title} {case.description}", district=case.grid)
         context["default_agency"] = routing.default_agency(case.category, case.grid)
-        context["category_choices"] = category_choices()
+        # The selects' marks worked out once here: per option in the template they were a
+        # third of the page's rendering (two selects of some 120 categories, decision 76's page).
+        suggested = context["suggestion"].category
+        suggested_pk = suggested.pk if suggested else None
+        context["category_options"] = [
+            (group, [(value, label, value == case.category_id, value == suggested_pk and value != case.category_id)
+                     for value, label in options])
+            for group, options in category_choices() if group]
+        chosen = context["suggestion"].agency or context["default_agency"]
+        context["chosen_agency_pk"] = chosen.pk if chosen else None
     if "merge" in moves:
         context["similar"] = similarity.similar_open_cases(case, user=request.user)
     return render(request, "cases/detail.html", context)
