@@ -69,11 +69,11 @@ def _street_ranges(street, user):
 
 # What a candidate is compared by, read as plain rows: thousands of them are read per search,
 # and building a model instance (with its category and grid) for each was most of a search's
-# time at 10 million cases. The few shown are read in full afterwards.
-Candidate = namedtuple("Candidate", "pk created_at lat lng building_id category_id title description words "
-                                    "vector_model vector_data")
-CANDIDATE_COLUMNS = ("pk", "created_at", "lat", "lng", "building_id", "category_id", "title", "description", "words",
-                     "vector__model", "vector__data")
+# time at 10 million cases. The few shown are read in full afterwards. The texts are not read
+# with them: an open case's stored vector (decision 82) is what is compared, and the texts were
+# most of the bytes read; the few without a current vector have theirs read apart (_texts_of).
+Candidate = namedtuple("Candidate", "pk created_at lat lng building_id category_id vector_model vector_data")
+CANDIDATE_COLUMNS = ("pk", "created_at", "lat", "lng", "building_id", "category_id", "vector__model", "vector__data")
 
 
 def candidates(case, *, user=None, now=None, within_m=None):
@@ -132,13 +132,25 @@ def _vectors_of(model, cases):
               if row_id is not None and getattr(c, "vector_model", None) == row_id and c.vector_data is not None}
     if len(stored) == len(cases):
         return [stored[c.pk] for c in cases]
-    computed = iter(_computed_vectors(model, [c for c in cases if c.pk not in stored]))
-    return [stored[c.pk] if c.pk in stored else next(computed) for c in cases]
+    stored.update(_computed_vectors(model, [c for c in cases if c.pk not in stored]))
+    return [stored.get(c.pk, EMPTY_ROW) for c in cases]  # EMPTY_ROW: gone since it was read
+
+
+EMPTY_ROW = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def _texts_of(cases):
+    """(title, description, words) of each candidate, by pk: one query for those to vectorise."""
+    rows = Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("pk", "title", "description", "words")
+    return {pk: (title, description, words) for pk, title, description, words in rows}
 
 
 def _computed_vectors(model, cases):
-    keys = [(c.pk, case_text(c.title, c.description)) for c in cases]
-    words = {c.pk: c.words for c in cases}
+    """The rows of ``cases`` without a stored one, by pk: from the cache or transformed now."""
+    texts = _texts_of(cases) if cases else {}
+    cases = [c for c in cases if c.pk in texts]  # gone since it was read: nothing to compare
+    keys = [(c.pk, case_text(texts[c.pk][0], texts[c.pk][1])) for c in cases]
+    words = {c.pk: texts[c.pk][2] for c in cases}
     with _vectors_lock:
         if _vectors_model["model"] is not model:  # a new model: rows of the old one mean nothing
             _vectors.clear()
@@ -156,7 +168,7 @@ def _computed_vectors(model, cases):
                 _vectors.move_to_end(k)
             while len(_vectors) > VECTOR_CACHE_SIZE:
                 _vectors.popitem(last=False)
-    return [rows[k] for k in keys]
+    return {pk: rows[(pk, text)] for pk, text in keys}
 
 
 def _text_scores(case, others):
