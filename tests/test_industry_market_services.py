@@ -147,8 +147,8 @@ def test_a_match_is_confirmed_only_at_a_matchmaking_meeting_that_has_taken_place
         market.confirm_match(match, by=park.staff, meeting=meeting("shuo-qi-shuo-ba", -5))
     match.refresh_from_db()
     assert match.status == MatchStatus.SUGGESTED      # nothing written by the refusals
-    held = meeting("yuanqu-shuoshi", -5, status=MeetingStatus.HELD)
-    assert market.confirm_match(match, by=park.staff, meeting=held).meeting == held
+    going_on = meeting("yuanqu-shuoshi", -0.02, status=MeetingStatus.OPEN)   # began half an hour ago
+    assert market.confirm_match(match, by=park.staff, meeting=going_on).meeting == going_on
 
 
 @pytest.mark.parametrize("written, yuan", [
@@ -218,3 +218,23 @@ def test_an_invited_liaison_opens_the_meeting_and_signs_in_with_the_room_s_code(
     with CaptureQueriesContext(connection) as seen:
         assert MeetingLiaisons.unit_codes(park.staff) == []
     assert len(seen.captured_queries) == 0
+
+
+def test_a_match_is_not_credited_to_a_meeting_that_ended_before_the_need_was_posted(park):
+    import django.utils.timezone as tz
+
+    from gongzhi.deliberation.models import Meeting, MeetingFormat, MeetingStatus
+
+    start = tz.now() - datetime.timedelta(days=30)
+    old = Meeting.objects.create(format=MeetingFormat.objects.get(code="qiye-gongxu"), unit=park.district, title="九月对接会",
+                                 starts_at=start, ends_at=start + datetime.timedelta(hours=2), status=MeetingStatus.HELD)
+    need = market.post_need(park.e["造纸厂"], by=park.liaison, kind=NeedKind.TALENT, text="招聘造纸工程师两名")
+    market.post_offer(park.e["浆料厂"], by=park.staff, kind=NeedKind.TALENT, text="可借调造纸工程师")
+    match = market.suggest(need)[0]
+    with refused("before the need was posted"):
+        market.confirm_match(match, by=park.staff, meeting=old)
+    with refused("before the need was posted"):
+        market.record_agreement(by=park.staff, title="协议", parties=[park.e["造纸厂"], park.e["浆料厂"]], need=need,
+                                meeting=old)
+    match.refresh_from_db()
+    assert match.status == MatchStatus.SUGGESTED and not need.agreements.exists()

@@ -72,3 +72,15 @@ def test_a_partial_update_keeps_what_was_not_sent(client, zones):  # noqa: F811
     client.post(f"/industry/partners/projects/{c.industry_project.pk}/results/", {"standards": "3"})
     c.industry_project.refresh_from_db()
     assert (c.industry_project.patents, c.industry_project.standards) == (2, 3)
+
+
+def test_any_enterprise_s_project_is_recorded_from_its_own_page(client, zones):  # noqa: F811
+    # The form's list is bounded; an enterprise's page links to the form with it chosen.
+    c = zones.c
+    client.force_login(zones.changji_admin)
+    body = client.get(f"/industry/enterprises/{c.supplier.pk}/").content.decode()
+    assert 'data-testid="record-project"' in body and f"?enterprise={c.supplier.pk}" in body
+    form = client.get(f"/industry/partners/?enterprise={c.supplier.pk}").content.decode()
+    assert f'<option value="{c.supplier.pk}" selected>' in form
+    client.force_login(zones.liaison)
+    assert 'data-testid="record-project"' not in client.get(f"/industry/enterprises/{c.enterprise.pk}/").content.decode()

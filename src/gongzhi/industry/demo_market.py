@@ -143,6 +143,7 @@ def build(builder):
     hengan = w.enterprises_by_name["恒安纸业"]
     askers = [hengan] + [e for e in parties if e.pk != hengan.pk]
     solved = []
+    now = timezone.now()
     for i, (kind, texts) in enumerate(plan):
         need = rules.post_need(askers[i % len(askers)], by=staff, kind=kind,
                                text=texts[i % len(texts)].format(n=rng.randint(2, 9)), quantity="")
@@ -150,7 +151,10 @@ def build(builder):
             .order_by("-score", "pk").first()
         if match is None:
             continue
-        rules.confirm_match(match, by=staff, meeting=talk if i % 2 else fair)
+        # Posted over the last eight months; confirmed at the first matchmaking meeting after it.
+        need.created_at = now - datetime.timedelta(days=240 - i * 9)
+        Need.objects.filter(pk=need.pk).update(created_at=need.created_at)
+        rules.confirm_match(match, by=staff, meeting=fair if need.created_at <= fair.ends_at else talk)
         by = match.offer.enterprise or match.offer.partner
         amount = rng.randint(50, 500) * 10_000 if kind == NeedKind.FUNDING else None
         rules.solve_need(need, by=staff, outcome=OUTCOMES[kind].format(partner=by.name), amount_yuan=amount)
@@ -176,10 +180,8 @@ def build(builder):
                            signed_on=talk.starts_at.date(),
                            notes="23家企业达成合作意向：优先本地采购、共享物流运力、联合招聘")
 
-    # Spread the dates over the last eight months (one update per need).
-    now = timezone.now()
-    for i, need in enumerate(solved):
-        created = now - datetime.timedelta(days=240 - i * 9)
+    # Solved some days after they were posted (one update per need).
+    for need in solved:
         Need.objects.filter(pk=need.pk, status=NeedStatus.SOLVED).update(
-            created_at=created, solved_at=created + datetime.timedelta(days=rng.randint(7, 25)))
+            solved_at=need.created_at + datetime.timedelta(days=rng.randint(7, 25)))
     w.market_meeting = talk

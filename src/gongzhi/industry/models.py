@@ -307,11 +307,12 @@ class ChainLink(models.Model):
 
 
 class AreaLeadQuerySet(ScopedQuerySet):
-    """The zone's leads for its industry roles, and a lead's own record for the lead's account
-    (a retired member holds no industry role)."""
+    """The zone's leads for its park staff, and a lead's own record for the lead's account (a
+    retired member holds no industry role). Not for enterprise liaisons: a lead's group names
+    other enterprises and their visits."""
 
     def scope_q(self, user):
-        return zone_q("zone__code", user) | Q(account=user)
+        return zone_q("zone__code", user, INDUSTRY_STAFF_ROLES) | Q(account=user)
 
 
 class AreaLead(models.Model):

@@ -249,9 +249,10 @@ def _lock_need(need):
     return Need.objects.select_for_update().select_related("enterprise__unit").get(pk=need.pk)
 
 
-def _check_meeting(meeting, zone):
+def _check_meeting(meeting, zone, need=None):
     """A match is confirmed, an agreement signed, at a matchmaking meeting of the zone that has
-    begun (not one still to come, nor one called off)."""
+    begun (not one still to come, nor one called off) and, for a need, had not ended before the
+    need was posted."""
     if meeting is None:
         return
     if not meeting.unit.code.startswith(zone):
@@ -260,6 +261,9 @@ def _check_meeting(meeting, zone):
         raise DomainError(_("Choose a matchmaking meeting (园区说事 or 企业供需对接会)."), code="invalid", field="meeting")
     if meeting.status == MeetingStatus.CANCELLED or meeting.starts_at > timezone.now():
         raise DomainError(_("That meeting has not taken place."), code="meeting_not_held", field="meeting")
+    if need is not None and need.created_at and meeting.ends_at < need.created_at:
+        raise DomainError(_("That meeting ended before the need was posted."), code="meeting_before_need",
+                          field="meeting")
 
 
 @transaction.atomic
@@ -276,7 +280,7 @@ def confirm_match(match, *, by, meeting=None):
         need.save(update_fields=["status"])
     elif need.status != NeedStatus.MATCHED:
         raise DomainError(_("The need is no longer open."), code="need_done")
-    _check_meeting(meeting, zone_code(need.enterprise.unit))
+    _check_meeting(meeting, zone_code(need.enterprise.unit), need)
     match.meeting, match.decided_by, match.decided_at = meeting, by, timezone.now()
     match.save(update_fields=["status", "meeting", "decided_by", "decided_at"])
     return match
@@ -390,7 +394,7 @@ def record_agreement(*, by, title, parties, signed_on=None, need=None, meeting=N
     zone = Unit.objects.get(code=code)
     if need is not None and need.enterprise_id not in {p.pk for p in parties}:
         raise DomainError(_("The need's enterprise is not a party."), code="invalid", field="need")
-    _check_meeting(meeting, code)
+    _check_meeting(meeting, code, need)
     agreement = Agreement(zone=zone, need=need, meeting=meeting, signed_on=signed_on or timezone.localdate(),
                           title=clean_field(Agreement, "title", title, required=True),
                           notes=clean_field(Agreement, "notes", notes), amount_yuan=_amount(amount_yuan))

@@ -6,8 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from gongzhi.core.scoping import user_covers
+
 from ..filters import EnterpriseFilter
-from ..models import ChainLink, Enterprise
+from ..models import INDUSTRY_STAFF_ROLES, ChainLink, Enterprise
 
 PER_PAGE = 30
 
@@ -35,6 +37,7 @@ def enterprise(request, pk):
         "e": e, "years": e.years.order_by("-year"), "chains": e.chains.select_related("leader").order_by("name"),
         "links": links.select_related("chain", "supplier", "buyer").order_by("chain__name", "pk"),
         "projects": e.projects.select_related("university").order_by("title"),
+        "may_record_project": user_covers(request.user, e.unit.code, INDUSTRY_STAFF_ROLES),
     })
 
 

@@ -127,15 +127,24 @@ def _match_of(request, pk):
 @require_POST
 def confirm(request, pk):
     match = _match_of(request, pk)
-    return _act(request, lambda: rules.confirm_match(match, by=request.user, meeting=_meeting(request)),
-                _back(request, match.need))
+
+    def confirm_it():
+        rules.confirm_match(match, by=request.user, meeting=_meeting(request))
+        messages.success(request, _("Match confirmed: %(need)s is now matched.") % {"need": match.need.enterprise.name})
+
+    return _act(request, confirm_it, _back(request, match.need))
 
 
 @login_required
 @require_POST
 def reject(request, pk):
     match = _match_of(request, pk)
-    return _act(request, lambda: rules.reject_match(match, by=request.user), _back(request, match.need))
+
+    def reject_it():
+        rules.reject_match(match, by=request.user)
+        messages.success(request, _("Match rejected; it will not be suggested again."))
+
+    return _act(request, reject_it, _back(request, match.need))
 
 
 def _need_of(request, pk):

@@ -45,14 +45,22 @@ def partners(request):
     except NotFound:
         pass
     may_record = zone is not None and (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES))
+    chosen = None
     if may_record:
-        enterprises = list(Enterprise.objects.visible_to(user).filter(under_codes_q("unit__code", [zone.code]))
-                           .filter(_staff_q(user, "unit__code")).order_by("name")[:MAX_CHOICES])
+        mine = Enterprise.objects.visible_to(user).filter(_staff_q(user, "unit__code"))
+        # Opened from an enterprise's page (?enterprise=): that enterprise, its zone's form.
+        chosen = mine.select_related("unit").filter(pk=_pk(request.GET.get("enterprise"))).first()
+        if chosen is not None:
+            zone = next((z for z in zones_of(user) if chosen.unit.code.startswith(z.code)), zone)
+        enterprises = list(mine.filter(under_codes_q("unit__code", [zone.code])).order_by("name")[:MAX_CHOICES])
+        if chosen is not None and chosen not in enterprises:
+            enterprises.insert(0, chosen)
         universities = list(Partner.objects.visible_to(user).filter(zone=zone, kind__in=project_rules.RESEARCH_PARTNERS)
                             .order_by("name"))
     return render(request, "industry/partners.html", {
         "partners": found[:200], "projects": projects, "zone": zone, "zones": zones_of(user),
         "enterprises": enterprises, "universities": universities if enterprises else [], "may_record": may_record,
+        "chosen": chosen,
     })
 
 
