@@ -23,6 +23,9 @@ def test_the_page_shows_each_zone_s_figures_beside_the_instance_s(client, zones)
         shown = re.findall(rf'data-zone-figure="{key}">([^<]*)<', body)
         with translation.override("zh-hans"):
             assert shown == [intcomma(zone[key]) for zone in data["zones"].values()], key
+    # A zone without enterprises has no coverage rate to show: null, and "—" on the page.
+    assert data["zones"]["370871"]["org_coverage_rate"] is None
+    assert 'data-zone-figure="org_coverage_rate">—<' in body
     changji = data["zones"]["652371"]
     assert changji["enterprises_small"] + changji["enterprises_above_scale"] == \
         Enterprise.objects.filter(unit__code__startswith="652371", operating=True).count() > 0

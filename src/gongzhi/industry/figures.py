@@ -22,8 +22,12 @@ def _enterprises(code=None):
     return Enterprise.objects.filter(_within("unit__code", code))
 
 
-def _fraction(percent):
-    return round(percent / 100, 3) if percent is not None else 0.0
+def _fraction(percent, code=None):
+    """A rate as a fraction. With nothing to count: 0.0 for the instance (its figures stay
+    numbers), None for a zone, so a zone without enterprises reads "—", not 0 %."""
+    if percent is None:
+        return None if code else 0.0
+    return round(percent / 100, 3)
 
 
 def above_scale(code=None):
@@ -52,11 +56,11 @@ def new_sector_members(code=None):
 
 
 def org_coverage(code=None):
-    return _fraction(coverage.coverage(_enterprises(code))["organization_rate"])
+    return _fraction(coverage.coverage(_enterprises(code))["organization_rate"], code)
 
 
 def sanyou_coverage(code=None):
-    return _fraction(coverage.coverage(_enterprises(code))["sanyou_rate"])
+    return _fraction(coverage.coverage(_enterprises(code))["sanyou_rate"], code)
 
 
 def needs_solved(code=None):
