@@ -15,6 +15,7 @@ from gongzhi.core.errors import DomainError, NotFound
 
 from ..models import INDUSTRY_STAFF_ROLES, AreaLead, LeadVisit, Need, NeedKind
 from ..services import leads as rules
+from . import parse
 
 RECENT_DAYS = 90
 
@@ -65,9 +66,7 @@ def area_lead(request, pk):
     })
 
 
-def _int(value):
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+_int = parse.pk
 
 
 def _kept_date(value):
@@ -78,10 +77,7 @@ def _kept_date(value):
 
 
 def _date(value):
-    try:
-        return datetime.date.fromisoformat((value or "").strip()) if (value or "").strip() else None
-    except ValueError:
-        raise DomainError(_("Give the date as YYYY-MM-DD."), code="invalid", field="visited_on")
+    return parse.date(value, "visited_on", _("Give the date as YYYY-MM-DD."))
 
 
 urlpatterns = [

@@ -5,8 +5,6 @@ phone-friendly page (our needs and offers, suggested matches, our cooperation).
 Views only parse and answer: every write is a call to services/market.py, every read goes
 through ``visible_to`` (out of scope is 404), a refused move comes back as a message.
 """
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,23 +22,16 @@ from ..models import (
 )
 from ..filters import NeedFilter
 from ..services import market as rules
+from . import parse
 
 PER_PAGE = 20
 
 
-def _pk(value):
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+_pk = parse.pk
 
 
 def _date(value, field):
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_("Give the deadline as a date."), code="invalid", field=field) from None
+    return parse.date(value, field, _("Give the deadline as a date."))
 
 
 def _matches():

@@ -1,7 +1,5 @@
 """Pages: 四方联动 partners with their services and 政产学研 projects (park staff record one and
 update its results); 五个好 evaluations (park staff record a year's)."""
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
@@ -23,6 +21,7 @@ from ..models import (
 from ..services import evaluations as evaluation_rules
 from ..services import projects as project_rules
 from ..services.zones import zone_of, zones_of
+from . import parse
 
 MAX_CHOICES = 500
 
@@ -65,13 +64,7 @@ def partners(request):
 
 
 def _date(value):
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise DomainError(_("Give the start date as a date."), code="invalid", field="started_on") from None
+    return parse.date(value, "started_on", _("Give the start date as a date."))
 
 
 def _partners_act(request, done, zone_code):
@@ -86,9 +79,7 @@ def _partners_act(request, done, zone_code):
     return redirect(f"{reverse('industry:partners')}?zone={zone_code}#projects")
 
 
-def _pk(value):
-    value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+_pk = parse.pk
 
 
 @login_required
