@@ -106,7 +106,9 @@ def _industry(zone, grid, branch, member, key, liaison=None):
                                      liaisons=[liaison] if liaison else ())
     o.supplier = create_enterprise(name=f"{key}供应商{n}", uscc=make_uscc(zone.code, 80_000_000 + n), unit=grid, staff=10)
     o.enterprise_year = m.EnterpriseYear.objects.create(enterprise=o.enterprise, year=2024, revenue_yuan=1000, patents=1)
-    o.coverage_target = m.CoverageTarget.objects.create(zone=zone, year=2000 + n % 90, organization_coverage=60)
+    # Years long past (1901–1990): a serial year could otherwise meet a test's own target or
+    # evaluation year (2025, this year) and break a unique constraint, depending on test order.
+    o.coverage_target = m.CoverageTarget.objects.create(zone=zone, year=1901 + n % 90, organization_coverage=60)
     o.chain = m.Chain.objects.create(zone=zone, name=f"{key}产业链{n}", leader=o.enterprise, committee=branch)
     o.chain.members.set([o.enterprise, o.supplier])
     o.chain_link = m.ChainLink.objects.create(chain=o.chain, supplier=o.supplier, buyer=o.enterprise, product="纸浆",
@@ -126,7 +128,7 @@ def _industry(zone, grid, branch, member, key, liaison=None):
     o.industry_project = m.Project.objects.create(enterprise=o.enterprise, university=o.university, title="新型建材",
                                                   patents=2)
     o.evaluation_item = m.EvaluationItem.objects.create(zone=zone, position=n % 100, text="班子建设好")
-    o.evaluation = m.Evaluation.objects.create(organization=branch, year=2000 + n % 90)
+    o.evaluation = m.Evaluation.objects.create(organization=branch, year=1901 + n % 90)
     o.evaluation_result = m.EvaluationResult.objects.create(evaluation=o.evaluation, item=o.evaluation_item, met=True)
     return o
 
