@@ -16,7 +16,7 @@ from gongzhi.core.scoping import under_codes_q, user_covers
 
 from ..models import (
     INDUSTRY_STAFF_ROLES, ZONE_CODE_LENGTH, Enterprise, Evaluation, EvaluationItem, EvaluationResult, Partner,
-    PartnerService, Project,
+    PartnerService, Project, staff_q,
 )
 from ..services import evaluations as evaluation_rules
 from ..services import projects as project_rules
@@ -122,7 +122,7 @@ def project_results(request, pk):
 
 def _staff_q(user, field):
     """Rows under the units where ``user`` is park staff (everything for a superuser)."""
-    return Q() if user.is_superuser else under_codes_q(field, user.scope_codes(INDUSTRY_STAFF_ROLES))
+    return Q() if user.is_superuser else staff_q(field, user)
 
 
 def _evaluable(user, zone):
