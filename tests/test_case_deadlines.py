@@ -111,3 +111,36 @@ def test_an_overdue_case_found_late_sends_one_notice_naming_every_level_it_reach
     assert "Community party secretary" in mine[0] and "Street admin" in mine[0] and "District / park admin" in mine[0]
     for person in (dw.secretary, dw.street_admin, dw.district_admin):
         assert len(notices(person, case=case)) == 1
+
+
+def _remind_at(case):
+    return case.resolve_by - (case.resolve_by - case.created_at) * deadlines.REMIND_WHEN_LEFT
+
+
+def test_a_minute_reads_what_fell_due_since_the_last_and_the_hour_s_first_reads_everything(dw):
+    from gongzhi.cases.models import Case
+
+    case, moved = report(dw, now=T0), report(dw, now=T0)
+    due = _remind_at(case)
+    before, after = due - datetime.timedelta(minutes=1), due + datetime.timedelta(minutes=1)
+    assert before.hour == after.hour, "both runs must fall in one hour for the second to be a windowed one"
+    assert deadlines.run(before)["deadline_near"] == 0
+    # A move sets the other case's deadline so that its reminder time lies well before the last
+    # run (a recategorization to a shorter limit): the next minute's window does not see it...
+    Case.objects.filter(pk=moved.pk).update(resolve_by=moved.resolve_by - datetime.timedelta(hours=12))
+    assert deadlines.run(after)["deadline_near"] == 1      # the case whose reminder time just passed
+    assert notices(dw.worker_a, case=moved) == []
+    # ...and the first run of the next hour, a full pass, does.
+    next_hour = after.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
+    assert deadlines.run(next_hour)["deadline_near"] == 1
+    assert len(notices(dw.worker_a, case=moved)) == 1 and len(notices(dw.worker_a, case=case)) == 1
+
+
+def test_a_minute_sees_an_escalation_time_pass_since_the_last(dw):
+    case = report(dw, now=T0 + datetime.timedelta(minutes=30))   # its times at half past: one hour holds both runs
+    street_from = case.resolve_by + datetime.timedelta(days=1)
+    assert (street_from - datetime.timedelta(minutes=1)).hour == (street_from + datetime.timedelta(minutes=1)).hour
+    deadlines.run(street_from - datetime.timedelta(minutes=1))        # a full pass: the community's level
+    assert len(notices(dw.secretary, case=case)) == 1 and notices(dw.street_admin, case=case) == []
+    assert deadlines.run(street_from + datetime.timedelta(minutes=1))["overdue"] == 1   # windowed: the street's
+    assert len(notices(dw.street_admin, case=case)) == 1 and len(notices(dw.secretary, case=case)) == 1

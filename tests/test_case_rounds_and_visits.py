@@ -162,6 +162,7 @@ def test_the_minute_job_makes_the_same_number_of_queries_for_5_or_40_overdue_cas
     import datetime
 
     from gongzhi.cases import deadlines
+    from gongzhi.core.models import TickMark
 
     make_user("street", Role.STREET_ADMIN, [cw.street])
     when = None
@@ -169,9 +170,10 @@ def test_the_minute_job_makes_the_same_number_of_queries_for_5_or_40_overdue_cas
     def count():
         # Reads are counted exactly; inserts are bulk, split only by the database's parameter limit.
         ContentType.objects.clear_cache()  # both runs look up the notices' content type once
+        TickMark.objects.all().delete()    # both are the hour's full pass (decision 91), the most it reads
         with CaptureQueriesContext(connection) as queries:
             deadlines.run(when)
-        inserts = [q for q in queries if q["sql"].startswith("INSERT")]
+        inserts = [q for q in queries if q["sql"].startswith("INSERT") and "core_tickmark" not in q["sql"]]
         assert len(inserts) <= 3
         return len(queries) - len(inserts)
 
