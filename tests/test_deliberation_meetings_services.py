@@ -253,6 +253,19 @@ def test_minutes_are_written_once_the_meeting_started(world, meeting):
         meetings.record_minutes(item, text="x", by=world.worker_b)
 
 
+def test_an_item_with_minutes_is_discussed_and_a_voted_item_keeps_its_vote(world, meeting):
+    talked, voted = (meetings.add_item(meeting, title=t, by=world.worker_a) for t in ("充电桩", "停车"))
+    assert AgendaItem.objects.get(pk=talked.pk).status == ItemStatus.PENDING
+    meetings.open_meeting(meeting, by=world.worker_a)
+    meetings.record_minutes(talked, text="", by=world.worker_a)
+    assert AgendaItem.objects.get(pk=talked.pk).status == ItemStatus.PENDING
+    meetings.record_minutes(talked, text="同意设置。", by=world.worker_a)
+    assert AgendaItem.objects.get(pk=talked.pk).status == ItemStatus.DISCUSSED
+    AgendaItem.objects.filter(pk=voted.pk).update(status=ItemStatus.VOTED)
+    meetings.record_minutes(voted, text="表决通过。", by=world.worker_a)
+    assert AgendaItem.objects.get(pk=voted.pk).status == ItemStatus.VOTED
+
+
 def test_a_title_too_long_is_refused(world, meeting):
     with refused("limited to 100"):
         meetings.add_item(meeting, title="长" * 101, by=world.worker_a)

@@ -77,6 +77,25 @@ def test_a_need_is_matched_at_a_meeting_then_solved_with_its_outcome(park):
         market.close_need(need, by=park.staff)
 
 
+def test_the_same_agreement_sent_twice_is_refused_with_the_one_on_record(park):
+    from gongzhi.industry.models import Agreement
+
+    need = market.post_need(park.e["造纸厂"], by=park.staff, kind=NeedKind.MATERIALS, text="木浆每月100吨")
+    both = [park.e["造纸厂"], park.e["浆料厂"]]
+    market.record_agreement(by=park.staff, title="木浆保供协议", parties=both, need=need)
+    with refused("already recorded: 木浆保供协议"):
+        market.record_agreement(by=park.staff, title="木浆保供协议（重发）", parties=list(reversed(both)), need=need)
+    # Without a need: the same title between the same parties on the same day is the same one;
+    # another title, or another day, is another agreement.
+    market.record_agreement(by=park.staff, title="物流合作协议", parties=both)
+    with refused("already recorded"):
+        market.record_agreement(by=park.staff, title="物流合作协议", parties=both)
+    market.record_agreement(by=park.staff, title="物流合作协议", parties=both,
+                            signed_on=datetime.date.today() - datetime.timedelta(days=365))
+    market.record_agreement(by=park.staff, title="技术合作协议", parties=both)
+    assert Agreement.objects.count() == 4
+
+
 def test_rejecting_the_only_confirmed_match_opens_the_need_again(park):
     need = market.post_need(park.e["造纸厂"], by=park.staff, kind=NeedKind.MATERIALS, text="木浆每月100吨")
     market.post_offer(park.e["浆料厂"], by=park.staff, kind=NeedKind.MATERIALS, text="木浆")

@@ -74,3 +74,12 @@ def test_an_amount_written_with_separators_or_wan_is_taken(client, market):  # n
     market.need.refresh_from_db()
     assert str(Agreement.objects.get().amount_yuan) == "1500000.00"
     assert str(market.need.amount_yuan) == "5000000.00"
+
+
+def test_a_match_s_reason_reads_in_the_reader_s_language(client, market):  # noqa: F811
+    # Suggested while the site spoke Chinese; an English reader gets the reason in English.
+    match = Match.objects.get(need=market.need)
+    assert "产业链" in match.reason
+    client.force_login(market.staff)
+    body = client.get(f"/industry/needs/{market.need.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "On the same industry chain as 浆料公司" in body and match.reason not in body

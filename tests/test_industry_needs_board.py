@@ -104,7 +104,10 @@ def test_a_jining_admin_gets_404_and_the_liaison_cannot_decide(client, market):
                 f"/industry/needs/{market.need.pk}/solve/", f"/industry/needs/{market.need.pk}/agreement/"):
         assert client.post(url, {"outcome": "x", "title": "x"}).status_code == 404, url
     client.force_login(market.liaison)
-    body = client.get("/industry/needs/").content.decode()
+    # The board is the staff's: a liaison is sent to their own page, with their own needs (decision 90).
+    response = client.get("/industry/needs/", follow=True)
+    assert response.redirect_chain == [("/industry/mine/", 302)]
+    body = response.content.decode()
     assert "流动资金五百万元" in body and "远方电气的保密人才需求" not in body
     assert client.post(f"/industry/matches/{match.pk}/confirm/").status_code == 404
     match.refresh_from_db()

@@ -93,6 +93,44 @@ def test_a_liaison_sees_their_own_enterprise_and_not_the_others(client, zones):
     assert client.get(f"/industry/chains/{zones.c.chain.pk}/").status_code == 200
 
 
+def test_a_liaison_sees_the_chain_map_but_the_money_of_their_own_links_only(client, zones):
+    other = create_enterprise(name="邻居企业", uscc=make_uscc("652301", 8), unit=zones.changji_area, staff=20)
+    zones.c.chain.members.add(other)
+    ChainLink.objects.create(chain=zones.c.chain, supplier=zones.c.supplier, buyer=other, product="纸箱",
+                             yearly_value_yuan=7654321, logistics_before_yuan=987654, logistics_after_yuan=876543)
+    client.force_login(zones.liaison)
+    page = client.get(f"/industry/chains/{zones.c.chain.pk}/").content.decode()
+    # Who supplies whom is the chain's map; the neighbours' value and costs are theirs (decision 90).
+    assert "纸箱" in page and "邻居企业" in page and 'data-testid="link-private"' in page
+    assert "7,654,321" not in page and "987,654" not in page and 'data-testid="saving-yuan"' not in page
+    assert "纸浆" in page  # their own link, with its figures
+    chain = client.get(f"/api/v1/industry/chains/{zones.c.chain.pk}",
+                       HTTP_AUTHORIZATION=f"Bearer {create_token(zones.liaison, name='t')[1]}").json()
+    assert chain["supply"]["saving_yuan"] is None and chain["supply"]["saving_rate"] is not None
+    client.force_login(zones.changji_admin)
+    page = client.get(f"/industry/chains/{zones.c.chain.pk}/").content.decode()
+    assert "7,654,321" in page and 'data-testid="link-private"' not in page and 'data-testid="saving-yuan"' in page
+    chain = client.get(f"/api/v1/industry/chains/{zones.c.chain.pk}",
+                       HTTP_AUTHORIZATION=f"Bearer {create_token(zones.changji_admin, name='t')[1]}").json()
+    assert chain["supply"]["saving_yuan"] is not None
+
+
+def test_a_liaison_is_sent_from_the_staff_pages_to_their_own(client, zones):
+    client.force_login(zones.liaison)
+    for url in ("/industry/coverage/", "/industry/coverage/?zone=652371", "/industry/needs/"):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, "/industry/mine/"), url
+    nav = client.get("/industry/mine/").content.decode()
+    assert 'href="/industry/coverage/"' not in nav and 'href="/industry/needs/"' not in nav
+    assert 'href="/industry/chains/"' in nav
+    client.force_login(zones.changji_admin)
+    nav = client.get("/industry/chains/").content.decode()
+    assert 'href="/industry/coverage/"' in nav and 'href="/industry/needs/"' in nav
+    # The list's address as people type it leads to the list.
+    response = client.get("/industry/enterprises/?scale=small")
+    assert (response.status_code, response["Location"]) == (302, "/industry/?scale=small")
+
+
 def test_the_coverage_page_shows_the_rates_and_the_gap_list(client, zones):
     gap = create_enterprise(name="待建企业", uscc=make_uscc("652301", 5), unit=zones.changji_area, members_full=4, staff=30)
     client.force_login(zones.changji_admin)

@@ -34,6 +34,7 @@ by_pk = (lambda o: {"pk": o.pk})
 
 ROUTES = {
     "industry:enterprises": on(None, lambda o: {}, methods=(GET,), query=lambda o: {"scale": "small", "q": "企业"}),
+    "industry:enterprise-list": on(None, lambda o: {}, methods=(GET,)),
     "industry:enterprise": on("enterprise", by_pk, methods=(GET,)),
     # The zone by its code: another zone's code is no zone, like a missing one.
     "industry:coverage": on("zone", lambda o: {}, methods=(GET,), query=lambda o: {"zone": o.code}),

@@ -21,6 +21,9 @@ and names, as dotted paths inside its own package, what it contributes:
                           in this app's records: a dict group -> an object with ``ids(meeting)``
                           (who is invited) and ``unit_codes(user)`` (the units whose meetings of
                           that group the user takes part in, so they may open them)
+``meeting_sections``      sections the app adds to a meeting's page: callables
+                          ``section(meeting, user) -> MeetingSection | None`` (what was done at
+                          the meeting in this app's records, e.g. matches confirmed at it)
 ========================  =====================================================================
 
 Core reads these through the functions below and never imports a domain app
@@ -53,6 +56,7 @@ class GongzhiAppConfig(AppConfig):
     exports = None
     cockpit = None
     meeting_participants = None
+    meeting_sections = ()
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,19 @@ def meeting_participant_sources():
                 raise ValueError(f"meeting participant group {group!r} is declared twice ({config.name})")
             sources[group] = _load(path)
     return sources
+
+
+@dataclass(frozen=True)
+class MeetingSection:
+    """A part of a meeting's page from another app: a template and its context."""
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+@cache
+def meeting_sections():
+    """The callables ``section(meeting, user)`` of every app, in app order."""
+    return [_load(path) for config in product_apps() for path in config.meeting_sections]
 
 
 def _gather(attribute, key):

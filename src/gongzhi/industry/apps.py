@@ -17,3 +17,4 @@ class IndustryConfig(GongzhiAppConfig):
     importers = "gongzhi.industry.importers.IMPORTERS"
     cockpit = "gongzhi.industry.cockpit.PARTS"
     meeting_participants = {"enterprises": "gongzhi.industry.services.enterprises.MeetingLiaisons"}
+    meeting_sections = ("gongzhi.industry.views.meeting.section",)

@@ -50,6 +50,12 @@ def staff_q(field, user):
     return under_codes_q(field, user.scope_codes(INDUSTRY_STAFF_ROLES))
 
 
+def is_zone_staff(user, code):
+    """Does this user hold a staff role somewhere in the zone of ``code`` (a unit code)?"""
+    zone = code[:ZONE_CODE_LENGTH]
+    return user.is_superuser or any(c[:ZONE_CODE_LENGTH] == zone for c in user.scope_codes(INDUSTRY_STAFF_ROLES))
+
+
 def zone_q(field, user, roles=INDUSTRY_ROLES):
     """``field`` (a unit code) lies in a zone where this user holds an industry role."""
     return under_codes_q(field, {code[:ZONE_CODE_LENGTH] for code in user.scope_codes(roles)})
@@ -552,6 +558,13 @@ class Match(models.Model):
 
     def __str__(self):
         return f"{self.need} ↔ {self.offer}"
+
+    @property
+    def why(self):
+        """The reason, in the reader's language (services.market.reason_of)."""
+        from .services.market import reason_of
+
+        return reason_of(self)
 
 
 class AgreementQuerySet(ScopedQuerySet):

@@ -483,7 +483,12 @@ def record_minutes(item, *, text, by):
     status = Meeting.objects.filter(pk=item.meeting_id).values_list("status", flat=True).first()
     if status not in (MeetingStatus.OPEN, MeetingStatus.HELD):
         raise DomainError(_("Minutes are written once the meeting has started."), code="meeting_state")
-    AgendaItem.objects.filter(pk=item.pk).update(minutes=text)
+    with transaction.atomic():
+        AgendaItem.objects.filter(pk=item.pk).update(minutes=text)
+        # An item with minutes was discussed; one put to a vote keeps the vote's state.
+        if text and AgendaItem.objects.filter(pk=item.pk, status=ItemStatus.PENDING).update(
+                status=ItemStatus.DISCUSSED):
+            item.status = ItemStatus.DISCUSSED
     item.minutes = text
     return item
 

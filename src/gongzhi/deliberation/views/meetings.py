@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.cases.models import OPEN_STATUSES, Case
+from gongzhi.core import plugins
 from gongzhi.core.errors import DomainError
 from gongzhi.core.scoping import under_codes_q
 from gongzhi.party.models import PartyOrganization
@@ -85,8 +86,6 @@ def _unit_choices(user):
 def meeting_list(request):
     """Meetings through the meetings' filter set, the one their export uses (decision 83); the
     upcoming tab is ``when=upcoming``, the default."""
-    from gongzhi.core import plugins
-
     from ..filters import MeetingFilterSet
 
     params = request.GET.copy()
@@ -179,6 +178,8 @@ def meeting_detail(request, pk):
         "rule": recurrence.describe(meeting.series.recurrence) if meeting.series_id else "",
         "council": (CouncilMember.objects.active_on(timezone.localtime(meeting.starts_at).date())
                     .filter(council__unit=meeting.unit).select_related("user", "organization")),
+        # What other apps record at a meeting (the industry app's matches and agreements).
+        "sections": [s for section in plugins.meeting_sections() if (s := section(meeting, user))],
     }
     if staff:
         scope = under_codes_q("unit__code", [meeting.unit.code])

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 
 from gongzhi.api.common import answers
 
-from ..models import Chain, Enterprise
+from ..models import Chain, Enterprise, is_zone_staff
 from ..services import chains as chain_rules
 from ..services import coverage as rules
 from ..services.zones import zone_of
@@ -56,7 +56,9 @@ class SupplyOut(Schema):
     local_links: int
     local_share: Optional[float] = None
     saving_rate: Optional[float] = None
-    saving_yuan: Decimal
+    # The yuan saved, for the zone's staff; a liaison gets the rate only (decision 90: with few
+    # local links the sum would be another enterprise's own logistics cost).
+    saving_yuan: Optional[Decimal] = None
 
 
 class ChainOut(Schema):
@@ -69,8 +71,11 @@ class ChainOut(Schema):
     supply: SupplyOut
 
 
-def _supply(report):
-    return {k: report[k] for k in ("links", "local_links", "local_share", "saving_rate", "saving_yuan")}
+def _supply(report, user, chain):
+    shown = {k: report[k] for k in ("links", "local_links", "local_share", "saving_rate", "saving_yuan")}
+    if not is_zone_staff(user, chain.zone.code):
+        shown["saving_yuan"] = None
+    return shown
 
 
 @router.get("/coverage", response=answers(ZoneCoverageOut), summary="两个覆盖 and 三有 of a zone, over time")
@@ -88,7 +93,7 @@ def zone_coverage(request, zone: str = ""):
 def list_chains(request):
     chains = Chain.objects.visible_to(request.auth).select_related("zone")
     return [{"id": c.pk, "name": c.name, "zone_code": c.zone.code, "leader_id": c.leader_id, "committee_id": c.committee_id,
-             "coverage": report, "supply": _supply(chain_rules.chain_supply(c))}
+             "coverage": report, "supply": _supply(chain_rules.chain_supply(c), request.auth, c)}
             for c, report in rules.by_chain(chains)]
 
 
@@ -97,4 +102,4 @@ def get_chain(request, chain_id: int):
     chain = get_object_or_404(Chain.objects.visible_to(request.auth).select_related("zone"), pk=chain_id)
     report = rules.coverage(chain.members.all())
     return {"id": chain.pk, "name": chain.name, "zone_code": chain.zone.code, "leader_id": chain.leader_id,
-            "committee_id": chain.committee_id, "coverage": report, "supply": _supply(chain_rules.chain_supply(chain))}
+            "committee_id": chain.committee_id, "coverage": report, "supply": _supply(chain_rules.chain_supply(chain), request.auth, chain)}

@@ -140,7 +140,7 @@ def need_out(n):
 
 def match_out(m):
     return {"id": m.pk, "need_id": m.need_id, "offer_id": m.offer_id, "offered_by": _offered_by(m.offer),
-            "offer_text": m.offer.text, "reason": m.reason, "status": m.status, "meeting_id": m.meeting_id}
+            "offer_text": m.offer.text, "reason": m.why, "status": m.status, "meeting_id": m.meeting_id}
 
 
 def need_detail(user, need):

@@ -229,6 +229,22 @@ def ranked_offers(need):
     return ranked[:SUGGESTIONS]
 
 
+def reason_of(match):
+    """Why ``match`` was suggested, in the reader's language: worked out again from its tier
+    (kept in its score, ``tier * 10 + similarity``) and its offer's owner. The stored ``reason``
+    is the text of the language it was suggested in, shown only for a match made otherwise."""
+    tier, similarity = divmod(match.score, 10)
+    offer = match.offer
+    if tier == TIER_CHAIN and offer.enterprise_id:
+        return str(_("On the same industry chain as %(name)s") % {"name": offer.enterprise.name})
+    if tier == TIER_TEXT and offer.enterprise_id:
+        return str(_("Worded like the need (similarity %(score)d%%)") % {"score": round(similarity * 100)})
+    if tier == TIER_PARTNER and offer.partner_id:
+        return str(_("%(kind)s partner: %(name)s") % {"kind": offer.partner.get_kind_display(),
+                                                     "name": offer.partner.name})
+    return match.reason
+
+
 @transaction.atomic
 def suggest(need):
     """Record the suggested matches of an open need (new pairs only; a rejected or confirmed pair
@@ -376,9 +392,24 @@ def close_need(need, *, by, outcome=""):
 # --- agreements --------------------------------------------------------------------------------
 
 @transaction.atomic
+def _recorded_already(zone, parties, need, title, signed_on):
+    """The agreement these would record again, or None: for a need, one answering it between
+    the same parties; without one, the same title between the same parties on the same day."""
+    same = Agreement.objects.filter(zone=zone, need=need)
+    if need is None:
+        same = same.filter(title=title, signed_on=signed_on)
+    wanted = sorted(p.pk for p in parties)
+    for agreement in same.prefetch_related("parties")[:50]:
+        if sorted(p.pk for p in agreement.parties.all()) == wanted:
+            return agreement
+    return None
+
+
+@transaction.atomic
 def record_agreement(*, by, title, parties, signed_on=None, need=None, meeting=None, amount_yuan=None, notes=""):
     """A cooperation agreement between two or more enterprises of one zone, recorded by park
-    staff, at a meeting (园区说事) or not; "enterprises that agreed to cooperate" counts its parties."""
+    staff, at a meeting (园区说事) or not; "enterprises that agreed to cooperate" counts its parties.
+    Recording the same agreement twice (a form sent again) is refused with the one on record."""
     parties = list({p.pk: p for p in parties}.values())
     if len(parties) < 2:
         raise DomainError(_("An agreement has at least two enterprises."), code="too_few_parties", field="parties")
@@ -398,6 +429,11 @@ def record_agreement(*, by, title, parties, signed_on=None, need=None, meeting=N
     agreement = Agreement(zone=zone, need=need, meeting=meeting, signed_on=signed_on or timezone.localdate(),
                           title=clean_field(Agreement, "title", title, required=True),
                           notes=clean_field(Agreement, "notes", notes), amount_yuan=_amount(amount_yuan))
+    if need is not None:
+        Need.objects.select_for_update().filter(pk=need.pk).first()   # two sends of one form: one at a time
+    if (same := _recorded_already(zone, parties, need, agreement.title, agreement.signed_on)) is not None:
+        raise DomainError(_("This agreement is already recorded: %(title)s, signed on %(date)s."), code="duplicate",
+                          field="title", params={"title": same.title, "date": same.signed_on.isoformat()})
     agreement.save()
     agreement.parties.set(parties)
     return agreement

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from ..models import Chain
+from ..models import Chain, is_zone_staff, liaison_enterprises
 from ..services import chains as chain_rules
 from ..services import coverage as rules
 
@@ -21,11 +21,16 @@ def chains(request):
 @login_required
 @require_GET
 def chain(request, pk):
-    c = get_object_or_404(Chain.objects.visible_to(request.user).select_related("zone", "leader", "committee"), pk=pk)
+    user = request.user
+    c = get_object_or_404(Chain.objects.visible_to(user).select_related("zone", "leader", "committee"), pk=pk)
+    staff = is_zone_staff(user, c.zone.code)
     return render(request, "industry/chain.html", {
         "chain": c, "coverage": rules.coverage(c.members.all()), "supply": chain_rules.chain_supply(c),
         "graph": chain_rules.graph(c),
         "links": c.links.select_related("supplier", "buyer").order_by("pk"),
+        # Who supplies whom is the chain's map, seen zone-wide; a link's value and logistics costs
+        # are its two parties' business: a liaison sees them on their own links only (decision 90).
+        "staff": staff, "ours": set() if staff else set(liaison_enterprises(user).values_list("enterprise", flat=True)),
     })
 
 

@@ -4,13 +4,13 @@ park, and the gap list (enterprises to act on, most party members first)."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
 from gongzhi.core.errors import NotFound
 
-from ..models import Chain, Enterprise
+from ..models import Chain, Enterprise, is_zone_staff
 from ..services import coverage as rules
 from ..services.zones import zone_of, zones_of
 
@@ -22,6 +22,9 @@ def coverage(request):
         zone = zone_of(request.user, request.GET.get("zone", "")[:18])
     except NotFound:
         raise Http404
+    if not is_zone_staff(request.user, zone.code):
+        # A liaison's coverage would be their own enterprise's: they have their own page (decision 90).
+        return redirect("industry:mine")
     enterprises = Enterprise.objects.visible_to(request.user).filter(pk__in=rules.in_unit(zone).values("pk"))
     report = rules.coverage(enterprises)
     months = rules.over_time(enterprises)

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_GET
+from django.views.generic import RedirectView
 
 from gongzhi.core.scoping import user_covers
 
@@ -43,5 +44,8 @@ def enterprise(request, pk):
 
 urlpatterns = [
     path("", enterprises, name="enterprises"),
+    # The list is the app's front page; its address by name, as people type it, leads there.
+    path("enterprises/", RedirectView.as_view(pattern_name="industry:enterprises", query_string=True),
+         name="enterprise-list"),
     path("enterprises/<int:pk>/", enterprise, name="enterprise"),
 ]

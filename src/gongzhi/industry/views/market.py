@@ -73,6 +73,9 @@ def _back(request, need):
 @require_GET
 def needs(request):
     user = request.user
+    if not (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES)):
+        # The board is the park staff's; a liaison's needs are on their own page (decision 90).
+        return redirect("industry:mine")
     found = Need.objects.visible_to(user).select_related("enterprise")
     filters = NeedFilter(request.GET or None, queryset=found, user=user)
     found = filters.qs if not filters.is_bound or filters.is_valid() else found.none()
