@@ -59,6 +59,11 @@ NAME_WORDS = ["天山", "丝路", "准噶尔", "金盛", "宏远", "鑫源", "�
 NAME_KINDS = {"输变电设备": "电气", "造纸": "纸业", "新型建材": "建材", "电子商务": "电商", "食品加工": "食品",
               "新能源": "新能源", "现代物流": "物流", "精细化工": "化工", "装备制造": "机械", "生物医药": "生物",
               "软件信息": "信息技术", "农产品加工": "农业"}
+# Where most of an industry's enterprises are (the rest are anywhere in the park).
+AREA_OF = {"输变电设备": "输变电产业园", "装备制造": "装备制造片区", "造纸": "造纸产业园", "新型建材": "新型建材片区",
+           "电子商务": "电商物流园", "现代物流": "电商物流园", "精细化工": "新型建材片区", "食品加工": "电商物流园",
+           "农产品加工": "电商物流园"}
+OUTSIDE_REGIONS = ["山东", "河南", "江苏"]   # where a chain's leader still buys from outside Xinjiang
 NEW_SECTOR_INDUSTRIES = {"电子商务", "软件信息", "新能源", "现代物流"}
 # The chains: name, leader, leader's industry, what its suppliers supply.
 CHAINS = [
@@ -198,9 +203,8 @@ def _enterprises(builder):
         s.setdefault("staff", rng.randint(max(5, s.get("members_full", 0) + s.get("members_probationary", 0)), 110))
 
     # Party organizations: one for each enterprise with its own, joint branches for groups.
-    industry_area = {}
-    for industry in INDUSTRIES:
-        industry_area[industry] = w.changji_areas[INDUSTRIES.index(industry) % len(w.changji_areas)]
+    areas = {a.name: a for a in w.changji_areas}
+    industry_area = {industry: areas[AREA_OF.get(industry, "创新创业园")] for industry in INDUSTRIES}
     for s in specs:
         s["unit"] = industry_area[s["industry"]] if rng.random() < 0.7 else rng.choice(w.changji_areas)
     own = [s for s in specs if s["status"] == PartyStatus.OWN]
@@ -363,8 +367,9 @@ def _chains(builder):
         for k in range(3):  # still bought from outside the park
             value = Decimal(rng.randint(100, 900)) * 10_000
             cost = round(value * Decimal(rng.uniform(0.05, 0.09)), 2)
-            links.append(ChainLink(chain=chain, outside_supplier=f"疆外供应商{k + 1}", buyer=leader,
-                                   product=supplies[k % len(supplies)], yearly_volume=rng.randint(100, 5000),
+            product = supplies[k % len(supplies)]
+            links.append(ChainLink(chain=chain, outside_supplier=f"{OUTSIDE_REGIONS[k]}{product}供应商（疆外）",
+                                   buyer=leader, product=product, yearly_volume=rng.randint(100, 5000),
                                    volume_unit="吨", yearly_value_yuan=value, logistics_before_yuan=cost,
                                    logistics_after_yuan=cost))
     ChainLink.objects.bulk_create(links)
