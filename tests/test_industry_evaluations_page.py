@@ -20,11 +20,16 @@ def test_staff_record_an_evaluation_and_see_its_score(client, zones):  # noqa: F
     assert evaluation.score == 30 and evaluation.notes == "年度考评"
     assert {(r.item_id, r.met) for r in evaluation.results.all()} == {(c.evaluation_item.pk, False), (second.pk, True)}
     assert "30" in response.content.decode() and "alert-success" in response.content.decode()
-    # Recording the year again replaces its results.
-    client.post("/industry/evaluations/record/", {"organization": zones.changji_branch.pk, "year": str(year),
-                                                  "item": [second.pk, c.evaluation_item.pk]})
+    # Recording the year again replaces its results, and the page says what they were.
+    again = client.post("/industry/evaluations/record/", {"organization": zones.changji_branch.pk, "year": str(year),
+                                                          "item": [second.pk, c.evaluation_item.pk]}, follow=True)
     evaluation.refresh_from_db()
     assert evaluation.score == 30 + c.evaluation_item.points
+    assert "alert-warning" in again.content.decode() and "30" in again.content.decode()
+    # No organization chosen: a message, not a guess (the list starts with "choose").
+    assert '<option value="">' in body
+    empty = client.post("/industry/evaluations/record/", {"organization": "", "year": str(year)}, follow=True)
+    assert "alert-danger" in empty.content.decode()
 
 
 def test_a_year_to_come_is_refused_and_nothing_is_written(client, zones):  # noqa: F811

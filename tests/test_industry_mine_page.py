@@ -44,3 +44,15 @@ def test_someone_without_an_enterprise_gets_an_empty_page_and_cannot_post(client
     client.force_login(market.jining_admin)
     assert client.get("/industry/mine/").status_code == 200
     assert client.post("/industry/mine/needs/", {"kind": NeedKind.FUNDING, "text": "资金"}).status_code == 404
+
+
+def test_what_was_typed_comes_back_once_after_a_refusal(client, market):  # noqa: F811
+    # A past deadline on a phone: the message, and the kind, text and quantity still in the form.
+    client.force_login(market.liaison)
+    body = client.post("/industry/mine/needs/", {"kind": NeedKind.TALENT, "text": "招聘化验员三名，需持证",
+                                                 "quantity": "3人", "deadline": "2000-01-01"}, follow=True).content.decode()
+    assert "alert-danger" in body and "招聘化验员三名，需持证</textarea>" in body
+    assert 'value="talent" selected' in body and 'value="3人"' in body and 'value="2000-01-01"' in body
+    assert "招聘化验员三名" not in client.get("/industry/mine/").content.decode()     # once
+    body = client.post("/industry/mine/offers/", {"kind": "gold", "text": "闲置叉车出租"}, follow=True).content.decode()
+    assert "闲置叉车出租</textarea>" in body and 'data-testid="offer-form"' in body

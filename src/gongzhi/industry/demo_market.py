@@ -166,15 +166,23 @@ def build(builder):
                               "设备更新贷款200万元", "产品外运每月20车，寻求本地物流"]):
         kind = [NeedKind.FUNDING, NeedKind.TALENT, NeedKind.MARKET, NeedKind.TECHNOLOGY, NeedKind.MATERIALS,
                 NeedKind.TALENT, NeedKind.FUNDING, NeedKind.LOGISTICS][i]
-        rules.post_need(askers[(i * 5) % len(askers)] if i else hengan, by=w.changji_liaison if not i else staff,
-                        kind=kind, text=text, deadline=today + datetime.timedelta(days=30 + 10 * i))
+        need = rules.post_need(askers[(i * 5) % len(askers)] if i else hengan, by=w.changji_liaison if not i else staff,
+                               kind=kind, text=text, deadline=today + datetime.timedelta(days=30 + 10 * i))
+        # Posted before the 园区说事, so staff can record a match as made there (decision 89 allows
+        # a meeting only from the need's posting on); the needs the leads collect since wait for
+        # the next 对接会.
+        Need.objects.filter(pk=need.pk).update(created_at=talk.starts_at - datetime.timedelta(days=2 + i))
 
     # 红色帮扶网: needs the area leads collected on their latest visits (open, on the board).
     for k, (lead, (kind, text)) in enumerate(zip(w.area_leads, VISIT_NEEDS)):
         enterprise = lead.enterprises.order_by("pk").first()
         if enterprise is not None:
-            leads.record_visit(lead, enterprise, by=staff, visited_on=today - datetime.timedelta(days=3 + 4 * k),
-                               notes="上门走访，听取企业困难", need_kind=kind, need_text=text)
+            visited_on = today - datetime.timedelta(days=3 + 4 * k)
+            _visit, need = leads.record_visit(lead, enterprise, by=staff, visited_on=visited_on,
+                                              notes="上门走访，听取企业困难", need_kind=kind, need_text=text)
+            # Recorded the day of the visit, as the lead's page shows it.
+            Need.objects.filter(pk=need.pk).update(created_at=timezone.make_aware(
+                datetime.datetime.combine(visited_on, datetime.time(16))))
 
     rules.record_agreement(by=staff, title="园区说事：产业链上下游本地配套合作协议", parties=parties, meeting=talk,
                            signed_on=talk.starts_at.date(),

@@ -529,8 +529,11 @@ class MatchStatus(models.TextChoices):
 
 class MatchQuerySet(ScopedQuerySet):
     def scope_q(self, user):
+        """Seen with its need (park staff, the need's liaisons), or by the liaisons of the
+        enterprise that made the offer. Not through a partner's offer: partners' offers are
+        seen zone-wide, and every need a bank's loan was matched to would be seen with them."""
         return (Q(need__in=Need.objects.filter(Need.objects.scope_q(user)))
-                | Q(offer__in=Offer.objects.filter(Offer.objects.scope_q(user))))
+                | Q(offer__enterprise__in=Enterprise.objects.filter(Enterprise.objects.scope_q(user))))
 
 
 class Match(models.Model):

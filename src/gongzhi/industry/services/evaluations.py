@@ -52,7 +52,9 @@ def record_evaluation(organization, year, met_items, notes="", *, by):
     met = {item.pk for item in met_items}
     if not met <= {item.pk for item in items}:
         raise DomainError(_("An item is not on this zone's checklist."), code="other_checklist", field="items")
-    evaluation, _created = Evaluation.objects.select_for_update().get_or_create(organization=organization, year=year)
+    evaluation, created = Evaluation.objects.select_for_update().get_or_create(organization=organization, year=year)
+    # A redo replaces the year's results; the page says what they were.
+    evaluation.score_before = None if created else evaluation.score
     evaluation.results.all().delete()
     EvaluationResult.objects.bulk_create([EvaluationResult(evaluation=evaluation, item=item, met=item.pk in met)
                                           for item in items])

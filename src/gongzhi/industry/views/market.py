@@ -51,14 +51,16 @@ def _meeting(request):
     return found
 
 
-def _act(request, done, then):
-    """Run one service call; a refusal is a message, out of scope is 404."""
+def _act(request, done, then, refused=None):
+    """Run one service call; a refusal is a message (and ``refused()``), out of scope is 404."""
     try:
         done()
     except NotFound:
         raise Http404 from None
     except DomainError as error:
         messages.error(request, error.text)
+        if refused is not None:
+            refused()
     return redirect(then)
 
 
@@ -150,9 +152,13 @@ def _need_of(request, pk):
 def solve(request, pk):
     n = _need_of(request, pk)
     post = request.POST
-    return _act(request, lambda: rules.solve_need(n, by=request.user, outcome=post.get("outcome", ""),
-                                                  amount_yuan=post.get("amount_yuan", "").strip() or None),
-                _back(request, n))
+
+    def solve_it():
+        rules.solve_need(n, by=request.user, outcome=post.get("outcome", ""),
+                         amount_yuan=post.get("amount_yuan", "").strip() or None)
+        messages.success(request, _("Need marked solved: %(enterprise)s.") % {"enterprise": n.enterprise.name})
+
+    return _act(request, solve_it, _back(request, n))
 
 
 @login_required
@@ -181,14 +187,27 @@ def _ours(user):
     return Enterprise.objects.filter(pk__in=liaison_enterprises(user)).order_by("name")
 
 
+# What a liaison typed into a form that was refused is kept in the (server-side) session and put
+# back once, so a past deadline does not cost them the text typed on a phone; never in a URL.
+KEPT = "industry_mine_kept"
+KEPT_FIELDS = ("enterprise", "kind", "text", "quantity", "deadline")
+
+
+def _keep(request, form):
+    request.session[KEPT] = {"form": form, **{f: request.POST.get(f, "")[:4000] for f in KEPT_FIELDS}}
+
+
 @login_required
 @require_GET
 def mine(request):
     user = request.user
     ours = list(_ours(user))
     ids = [e.pk for e in ours]
+    kept = request.session.pop(KEPT, None) or {}
     return render(request, "industry/mine.html", {
         "ours": ours, "kinds": NeedKind.choices,
+        "need_kept": kept if kept.get("form") == "need" else {},
+        "offer_kept": kept if kept.get("form") == "offer" else {},
         "needs": Need.objects.filter(enterprise__in=ids).select_related("enterprise").prefetch_related(_matches())
         .order_by("-created_at", "-pk")[:50],
         "offers": Offer.objects.filter(enterprise__in=ids).select_related("enterprise").order_by("-created_at")[:50],
@@ -219,7 +238,7 @@ def post_need(request):
                         deadline=_date(post.get("deadline"), "deadline"))
         messages.success(request, _("Need posted; suggested matches are listed under it."))
 
-    return _act(request, make, "industry:mine")
+    return _act(request, make, "industry:mine", refused=lambda: _keep(request, "need"))
 
 
 @login_required
@@ -232,7 +251,7 @@ def post_offer(request):
                          text=post.get("text", ""), quantity=post.get("quantity", ""))
         messages.success(request, _("Offer posted."))
 
-    return _act(request, make, "industry:mine")
+    return _act(request, make, "industry:mine", refused=lambda: _keep(request, "offer"))
 
 
 @login_required

@@ -169,6 +169,9 @@ def record_evaluation(request):
 
     user, post = request.user, request.POST
     pk = post.get("organization", "").strip()
+    if not pk:
+        messages.error(request, _("Choose a party organization of your scope."))
+        return redirect("industry:evaluations")
     org = (PartyOrganization.objects.visible_to(user).select_related("unit")
            .filter(pk=int(pk)).first() if pk.isascii() and pk.isdigit() and len(pk) < 19 else None)
     if org is None:
@@ -186,6 +189,9 @@ def record_evaluation(request):
                                            "Evaluation of %(org)s for %(year)d recorded: %(score)d points.",
                                            evaluation.score)
                          % {"org": org.name, "year": evaluation.year, "score": evaluation.score})
+        if evaluation.score_before is not None:
+            messages.warning(request, _("It replaces the evaluation recorded before for that year (%(before)d points).")
+                             % {"before": evaluation.score_before})
     return redirect(f"{reverse('industry:evaluations')}?zone={org.unit.code[:ZONE_CODE_LENGTH]}")
 
 
