@@ -25,6 +25,7 @@ def test_the_page_shows_each_zone_s_figures_beside_the_instance_s(client, zones)
             assert shown == [intcomma(zone[key]) for zone in data["zones"].values()], key
     # A zone without enterprises has no coverage rate to show: null, and "—" on the page.
     assert data["zones"]["370871"]["org_coverage_rate"] is None
+    assert data["zones"]["370871"]["local_supply_share"] is None   # no chains there: "—", not 0 %
     assert 'data-zone-figure="org_coverage_rate">—<' in body
     changji = data["zones"]["652371"]
     assert changji["enterprises_small"] + changji["enterprises_above_scale"] == \

@@ -104,6 +104,11 @@ def test_a_liaison_sees_the_chain_map_but_the_money_of_their_own_links_only(clie
     assert "纸箱" in page and "邻居企业" in page and 'data-testid="link-private"' in page
     assert "7,654,321" not in page and "987,654" not in page and 'data-testid="saving-yuan"' not in page
     assert "纸浆" in page  # their own link, with its figures
+    import json
+    import re
+
+    graph = json.loads(re.search(r'<script id="chain-data" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert {node["value"] for node in graph["nodes"]} == {0}    # no enterprise's party-member count
     chain = client.get(f"/api/v1/industry/chains/{zones.c.chain.pk}",
                        HTTP_AUTHORIZATION=f"Bearer {create_token(zones.liaison, name='t')[1]}").json()
     assert chain["supply"]["saving_yuan"] is None and chain["supply"]["saving_rate"] is not None

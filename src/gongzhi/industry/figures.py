@@ -79,7 +79,7 @@ def patents(code=None):
 
 
 def local_supply(code=None):
-    return _fraction(chains.supply(ChainLink.objects.filter(_within("chain__zone__code", code)))["local_share"])
+    return _fraction(chains.supply(ChainLink.objects.filter(_within("chain__zone__code", code)))["local_share"], code)
 
 
 def _figure(key, label, count):

@@ -49,10 +49,11 @@ STATUS_COLOURS = {PartyStatus.OWN: "#c0392b", PartyStatus.JOINT: "#e67e22", Part
 OUTSIDE_COLOUR = "#34495e"
 
 
-def graph(chain, url=None):
+def graph(chain, url=None, members=True):
     """The chain as ECharts graph data: nodes (enterprises, categories by party status) and
     edges (supply links); outside suppliers are one node each. Three queries. With ``url``
-    (enterprise pk -> address) each enterprise's node carries the page it opens."""
+    (enterprise pk -> address) each enterprise's node carries the page it opens; without
+    ``members`` the nodes' values (party members employed) are left out (decision 90)."""
     links = list(chain.links.select_related("supplier", "buyer"))
     enterprises = {e.pk: e for e in chain.members.all()}
     for link in links:
@@ -61,7 +62,7 @@ def graph(chain, url=None):
                 enterprises.setdefault(e.pk, e)
     statuses = list(PartyStatus)
     nodes = [{"id": f"e{e.pk}", "name": e.name, "category": statuses.index(e.party_status),
-              "value": e.members_total, "symbolSize": 36 if e.pk == chain.leader_id else 22 if e.scale == "above" else 14,
+              "value": e.members_total if members else 0, "symbolSize": 36 if e.pk == chain.leader_id else 22 if e.scale == "above" else 14,
               "leader": e.pk == chain.leader_id, **({"url": url(e.pk)} if url else {})}
              for e in sorted(enterprises.values(), key=lambda e: (e.pk != chain.leader_id, e.name))]
     outside = sorted({link.outside_supplier for link in links if link.supplier_id is None})

@@ -26,7 +26,7 @@ def chain(request, pk):
     staff = is_zone_staff(user, c.zone.code)
     return render(request, "industry/chain.html", {
         "chain": c, "coverage": rules.coverage(c.members.all()), "supply": chain_rules.chain_supply(c),
-        "graph": chain_rules.graph(c),
+        "graph": chain_rules.graph(c, members=staff),
         "links": c.links.select_related("supplier", "buyer").order_by("pk"),
         # Who supplies whom is the chain's map, seen zone-wide; a link's value and logistics costs
         # are its two parties' business: a liaison sees them on their own links only (decision 90).

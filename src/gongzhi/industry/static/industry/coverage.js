@@ -24,11 +24,14 @@
       { name: zh ? "工作覆盖率" : "Work coverage", type: "line", data: data.work }
     ];
     if (data.target !== null) {
-      series[0].markLine = { symbol: "none", data: [{ yAxis: data.target, name: zh ? "目标" : "Target" }] };
+      // The label inside the plot, at its end: beside the axis it was cut to its first digit.
+      series[0].markLine = { symbol: "none", label: { position: "insideEndTop", formatter: (zh ? "目标 " : "Target ") + "{c}%" },
+                             data: [{ yAxis: data.target, name: zh ? "目标" : "Target" }] };
     }
     echarts.init(months).setOption({
       tooltip: { trigger: "axis" }, legend: { top: 0 }, grid: { left: 40, right: 10, top: 36, bottom: 30 },
-      xAxis: { type: "category", data: data.months }, yAxis: { type: "value", min: 0, max: 100 }, series: series
+      xAxis: { type: "category", data: data.months },
+      yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }, series: series
     });
   }
   var chains = document.getElementById("coverage-chains");
@@ -36,8 +39,10 @@
     empty(chains);
   } else if (chains) {
     echarts.init(chains).setOption({
-      tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 20, bottom: 30 },
-      xAxis: { type: "category", data: data.chains }, yAxis: { type: "value", min: 0, max: 100 },
+      tooltip: { trigger: "axis" }, grid: { left: 44, right: 10, top: 28, bottom: 30 },
+      title: { text: zh ? "各产业链组织覆盖率" : "Organization coverage by chain", textStyle: { fontSize: 12 } },
+      xAxis: { type: "category", data: data.chains },
+      yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       series: [{ name: zh ? "组织覆盖率" : "Organization coverage", type: "bar", data: data.chain_rates }]
     });
   }
