@@ -9,7 +9,7 @@
   chart.setOption({
     tooltip: {}, legend: [{ type: "scroll", data: data.categories.map(function (c) { return c.name; }) }],
     series: [{
-      type: "graph", layout: "force", roam: true, draggable: true, categories: data.categories,
+      type: "graph", layout: "force", roam: true, draggable: true, categories: data.categories, top: 40,
       force: { repulsion: 220, edgeLength: 90 },
       // Long names are cut and labels that would overlap are hidden (a phone is 390 px wide);
       // hovering or tapping a node shows its name and its neighbours.
