@@ -40,6 +40,12 @@ class MeetingFilterSet(df.FilterSet):
         model = Meeting
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The selects name themselves ("status: all"), not "---------".
+        for name in ("when", "purpose", "status"):
+            self.filters[name].extra.update(empty_label=_("%(what)s: all") % {"what": self.filters[name].label})
+
     def filter_unit(self, queryset, name, value):
         return _unit("unit__code")(queryset, name, value)
 

@@ -12,6 +12,7 @@ This module's own steps come last: the known demo logins (one per role) and
 the demo Open311 client.
 """
 from django.contrib.auth.hashers import make_password
+from django.utils.text import format_lazy
 
 from gongzhi.api.services import create_token
 from gongzhi.core.demo import DemoBuilder  # noqa: F401  (the command's entry point)
@@ -114,6 +115,7 @@ def demo_logins():
         held = user.role_assignments.all()
         if held:
             units = "、".join(u.name for u in held[0].units.all())
-            found.append((f"{Role(held[0].role).label}（{units}）" if units else Role(held[0].role).label,
+            # Lazy, so the command prints the role in each of its two languages.
+            found.append((format_lazy("{}（{}）", Role(held[0].role).label, units) if units else Role(held[0].role).label,
                           user.username, DEMO_PASSWORD))
     return found
