@@ -231,3 +231,17 @@ def test_staff_put_an_open_proposal_on_the_agenda_and_it_is_answered(client, wor
     assert answered == [(proposal.pk, "on_agenda", meeting.pk)]
     page = client.get(reverse("deliberation:meeting", args=[meeting.pk])).content.decode()
     assert f'<option value="{proposal.pk}">' not in page
+
+
+def test_a_district_admin_schedules_a_meeting_of_the_whole_district(client, world, fmt):
+    # A 园区说事 is the whole zone's: the district (a park zone's root) is among the units offered.
+    from tests.conftest import make_user
+    from gongzhi.people.models import Role
+
+    admin = make_user("district-scheduler", Role.DISTRICT_ADMIN, [world.district])
+    signed_in(client, admin)
+    page = client.get(reverse("deliberation:meetings")).content.decode()
+    assert f'<option value="{world.district.pk}"' in page
+    client.post(reverse("deliberation:meeting_schedule"), {
+        "format": fmt.pk, "unit": world.district.pk, "starts_at": "2027-02-04T15:00", "title": "全区说事"})
+    assert Meeting.objects.get(title="全区说事").unit == world.district

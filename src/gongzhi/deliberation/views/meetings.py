@@ -76,7 +76,8 @@ def _date(value, field, required=True):
 # --- the list, scheduling and series --------------------------------------------------------------
 
 def _unit_choices(user):
-    return (Unit.objects.visible_to(user).filter(level__in=[Level.STREET, Level.COMMUNITY, Level.GRID])
+    # The district (or park zone) itself too: a 园区说事 or 企业供需对接会 is the whole zone's.
+    return (Unit.objects.visible_to(user).filter(level__in=[Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID])
             .filter(under_codes_q("code", user.scope_codes(DELIBERATION_STAFF_ROLES)) if not user.is_superuser else Q())
             .order_by("code")[:UNIT_CHOICES_LIMIT])
 
