@@ -56,3 +56,11 @@ def test_what_was_typed_comes_back_once_after_a_refusal(client, market):  # noqa
     assert "招聘化验员三名" not in client.get("/industry/mine/").content.decode()     # once
     body = client.post("/industry/mine/offers/", {"kind": "gold", "text": "闲置叉车出租"}, follow=True).content.decode()
     assert "闲置叉车出租</textarea>" in body and 'data-testid="offer-form"' in body
+
+
+def test_a_long_need_is_cut_on_the_list_with_a_link_to_all_of_it(client, market):  # noqa: F811
+    long = rules.post_need(market.e["恒安纸业"], by=market.liaison, kind=NeedKind.TECHNOLOGY, text="工艺说明" * 500)
+    client.force_login(market.liaison)
+    body = client.get("/industry/mine/").content.decode()
+    assert "工艺说明" * 100 not in body and f'href="/industry/needs/{long.pk}/"' in body
+    assert "工艺说明" * 500 in client.get(f"/industry/needs/{long.pk}/").content.decode()
