@@ -144,3 +144,26 @@ def test_a_minute_sees_an_escalation_time_pass_since_the_last(dw):
     assert len(notices(dw.secretary, case=case)) == 1 and notices(dw.street_admin, case=case) == []
     assert deadlines.run(street_from + datetime.timedelta(minutes=1))["overdue"] == 1   # windowed: the street's
     assert len(notices(dw.street_admin, case=case)) == 1 and len(notices(dw.secretary, case=case)) == 1
+
+
+def test_a_move_that_brings_someone_after_the_reminder_time_has_them_told_at_once(dw, django_capture_on_commit_callbacks):
+    # The reminder went to the grid worker; the case is dispatched afterwards: the agency's clerk
+    # is told by the move itself, not left for a window that will never see the case again.
+    case = report(dw, now=timezone.now() - datetime.timedelta(days=6))     # 7 days to resolve: a day left
+    deadlines.run()
+    assert len([n for n in notices(dw.worker_a, case=case)]) >= 1
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.perform(case.pk, "dispatch", dw.worker_a, agency=dw.agencies[0])
+    near = Notice.objects.filter(user=dw.clerks[0], object_id=case.pk, event="cases.deadline_near")
+    assert near.count() == 1
+
+
+def test_check_case_sends_what_is_due_for_one_case_whatever_the_window(dw):
+    case = report(dw, now=T0)
+    deadlines.run(T0 + datetime.timedelta(minutes=5))           # a full pass, then a window from here
+    from gongzhi.cases.models import Case
+
+    # The deadline moved behind the window (a recategorization to a limit already past).
+    Case.objects.filter(pk=case.pk).update(resolve_by=T0 + datetime.timedelta(minutes=1))
+    assert deadlines.run(T0 + datetime.timedelta(minutes=6))["overdue"] == 0
+    assert deadlines.check_case(case.pk, now=T0 + datetime.timedelta(minutes=6))["overdue"] >= 1

@@ -238,10 +238,17 @@ def test_a_district_admin_schedules_a_meeting_of_the_whole_district(client, worl
     from tests.conftest import make_user
     from gongzhi.people.models import Role
 
+    from gongzhi.deliberation.models import MeetingFormat
+
     admin = make_user("district-scheduler", Role.DISTRICT_ADMIN, [world.district])
     signed_in(client, admin)
     page = client.get(reverse("deliberation:meetings")).content.decode()
     assert f'<option value="{world.district.pk}"' in page
+    talk = MeetingFormat.objects.get(code="yuanqu-shuoshi")
     client.post(reverse("deliberation:meeting_schedule"), {
-        "format": fmt.pk, "unit": world.district.pk, "starts_at": "2027-02-04T15:00", "title": "全区说事"})
+        "format": talk.pk, "unit": world.district.pk, "starts_at": "2027-02-04T15:00", "title": "全区说事"})
     assert Meeting.objects.get(title="全区说事").unit == world.district
+    # A grid's format at the district would invite every resident of it: refused with the reason.
+    refused = client.post(reverse("deliberation:meeting_schedule"), {
+        "format": fmt.pk, "unit": world.district.pk, "starts_at": "2027-02-04T19:00", "title": "全区说七说八"}, follow=True)
+    assert "alert-danger" in refused.content.decode() and not Meeting.objects.filter(title="全区说七说八").exists()

@@ -83,8 +83,10 @@ def test_the_same_agreement_sent_twice_is_refused_with_the_one_on_record(park):
     need = market.post_need(park.e["造纸厂"], by=park.staff, kind=NeedKind.MATERIALS, text="木浆每月100吨")
     both = [park.e["造纸厂"], park.e["浆料厂"]]
     market.record_agreement(by=park.staff, title="木浆保供协议", parties=both, need=need)
-    with refused("already recorded: 木浆保供协议"):
-        market.record_agreement(by=park.staff, title="木浆保供协议（重发）", parties=list(reversed(both)), need=need)
+    with refused("已登记过：木浆保供协议"):
+        market.record_agreement(by=park.staff, title="木浆保供协议", parties=list(reversed(both)), need=need)
+    # A second agreement for the need, with its own title (a second phase), is another one.
+    market.record_agreement(by=park.staff, title="木浆保供协议（二期）", parties=both, need=need)
     # Without a need: the same title between the same parties on the same day is the same one;
     # another title, or another day, is another agreement.
     market.record_agreement(by=park.staff, title="物流合作协议", parties=both)
@@ -93,7 +95,7 @@ def test_the_same_agreement_sent_twice_is_refused_with_the_one_on_record(park):
     market.record_agreement(by=park.staff, title="物流合作协议", parties=both,
                             signed_on=datetime.date.today() - datetime.timedelta(days=365))
     market.record_agreement(by=park.staff, title="技术合作协议", parties=both)
-    assert Agreement.objects.count() == 4
+    assert Agreement.objects.count() == 5
 
 
 def test_rejecting_the_only_confirmed_match_opens_the_need_again(park):

@@ -57,7 +57,7 @@ class Epoch(Func):
 
 def reminder_sum():
     """5 × the reminder time, as 4 × resolve_by + created_at (REMIND_WHEN_LEFT = 0.2): the
-    reminder is due once this is at most 5 × now. Integers, so no rounding of a fifth."""
+    reminder is due once this is at most 5 × now (multiples, so no fifth of a second is rounded)."""
     return Value(4.0) * Epoch("resolve_by") + Epoch("created_at")
 
 
@@ -92,8 +92,25 @@ def _since(now):
 def run(now=None):
     now = now or timezone.now()
     since = _since(now)
+    sent = _send(now, since)
+    tick.mark(MARK, now)
+    if since is None:
+        tick.mark(FULL_MARK, now)
+    return sent
+
+
+def check_case(case_id, now=None):
+    """One case's notices due now, read without the window. Run after each move on it
+    (notify.on_move): a move may set its deadline so that its reminder or escalation time lies
+    before the window (a recategorization, a reopening), or bring people who were not told yet
+    (a dispatch, a whistle), and the hour's full pass may come after the deadline."""
+    return _send(now or timezone.now(), None, case_id)
+
+
+def _send(now, since, case_id=None):
     sent = {"deadline_near": 0, "overdue": 0, "whistle_unreported": 0}
-    soon = Case.objects.filter(status__in=OPEN_STATUSES, resolve_by__gt=now, resolve_by__lte=now + LONGEST_WINDOW)
+    one = {} if case_id is None else {"pk": case_id}
+    soon = Case.objects.filter(status__in=OPEN_STATUSES, resolve_by__gt=now, resolve_by__lte=now + LONGEST_WINDOW, **one)
     if since is not None:
         soon = soon.alias(remind5=reminder_sum()).filter(remind5__gt=5 * since.timestamp(),
                                                               remind5__lte=5 * now.timestamp())
@@ -106,7 +123,7 @@ def run(now=None):
         ])
     # Past the last escalation step nothing new is due, so older overdue cases are not re-read.
     oldest = now - ESCALATION[-1][0] - datetime.timedelta(days=1)
-    overdue = Case.objects.filter(status__in=OPEN_STATUSES, resolve_by__lte=now, resolve_by__gt=oldest)
+    overdue = Case.objects.filter(status__in=OPEN_STATUSES, resolve_by__lte=now, resolve_by__gt=oldest, **one)
     if since is not None:
         # Those of which one escalation time (resolve_by + after) passed since the last run.
         crossed = Q()
@@ -127,7 +144,8 @@ def run(now=None):
     day_ago = now - datetime.timedelta(days=1)
     late = CaseAgency.objects.filter(whistled=True, reported_at__isnull=True, returned_at__isnull=True, report_by__lte=now,
                                      report_by__gt=day_ago if since is None else max(since, day_ago),
-                                     case__status=Status.WHISTLED).select_related("case").order_by("report_by", "pk")
+                                     case__status=Status.WHISTLED, **({"case_id": case_id} if case_id else {})
+                                     ).select_related("case").order_by("report_by", "pk")
     for batch in _batches(late):
         directory = Directory([link.case for link in batch])
         sent["whistle_unreported"] += notices.notify_many([
@@ -135,7 +153,4 @@ def run(now=None):
              directory.agency_staff(link.case, [link.agency_id]) | directory.grid_workers(link.case), params_of(link.case))
             for link in batch
         ])
-    tick.mark(MARK, now)
-    if since is None:
-        tick.mark(FULL_MARK, now)
     return sent

@@ -12,7 +12,7 @@ from gongzhi.core import notices, outbox
 from gongzhi.people.models import Role, RoleAssignment
 from gongzhi.territory.models import CODE_LENGTH, Level
 
-from .models import WHISTLE_REPORT_MINUTES, Case, CaseAgency, Status
+from .models import OPEN_STATUSES, WHISTLE_REPORT_MINUTES, Case, CaseAgency, Status
 
 
 def _overdue(params):
@@ -153,3 +153,9 @@ def on_move(payload):
         event = "feed_back_partial"
     people = recipients_for_move(case, move, payload.get("details", {}), Directory([case])) - {payload.get("actor")}
     notices.notify(case, f"cases.{event}", f"case:{case.pk}:entry:{payload['entry']}", people, params_of(case))
+    if case.status in OPEN_STATUSES:
+        # The minute job reads only what fell due since its last run (decision 91): a move that
+        # set the deadline or brought people to the case has this case looked at now.
+        from .deadlines import check_case
+
+        check_case(case.pk)

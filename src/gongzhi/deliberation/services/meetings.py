@@ -78,6 +78,16 @@ def _when(meeting):
     return f"{timezone.localtime(meeting.starts_at):%Y-%m-%d %H:%M}"
 
 
+def _check_level(format, unit):
+    """A deliberation meeting of a whole district (or park zone) is one of the formats convened
+    there (园区说事, 企业供需对接会): a grid's 说七说八 at the district would invite and notify
+    every resident of it."""
+    if (unit is not None and format.purpose == Purpose.DELIBERATION and unit.level == Level.DISTRICT
+            and format.convener_level != Level.DISTRICT):
+        raise DomainError(_("This format is not held for a whole district: choose a street, community or grid."),
+                          code="format_level", field="unit")
+
+
 def _check_format(format, organization):
     if not format.active:
         raise DomainError(_("This meeting format is no longer in use."), code="format", field="format")
@@ -100,6 +110,7 @@ def create_series(*, format, unit, recurrence, starts_on, title, by, place="", o
     _check_format(format, organization)
     if organization is not None and organization.unit_id != unit.pk:
         unit = organization.unit
+    _check_level(format, unit)
     _require_runner(by, unit=unit, organization=organization)
     title = clean_field(MeetingSeries, "title", title, required=True)
     place = clean_field(MeetingSeries, "place", place)
@@ -184,6 +195,7 @@ def schedule_meeting(*, format, unit, starts_at, by, title=None, place="", organ
     _check_format(format, organization)
     if organization is not None:
         unit = organization.unit
+    _check_level(format, unit)
     _require_runner(by, unit=unit, organization=organization)
     starts_at = _aware(starts_at)
     title = clean_field(Meeting, "title", title or format.name, required=True)

@@ -393,11 +393,10 @@ def close_need(need, *, by, outcome=""):
 
 @transaction.atomic
 def _recorded_already(zone, parties, need, title, signed_on):
-    """The agreement these would record again, or None: for a need, one answering it between
-    the same parties; without one, the same title between the same parties on the same day."""
-    same = Agreement.objects.filter(zone=zone, need=need)
-    if need is None:
-        same = same.filter(title=title, signed_on=signed_on)
+    """The agreement these would record again, or None: the same title between the same parties
+    on the same day, for the same need or none (a form sent twice). A second agreement for a
+    need, with its own title, is another agreement."""
+    same = Agreement.objects.filter(zone=zone, need=need, title=title, signed_on=signed_on)
     wanted = sorted(p.pk for p in parties)
     for agreement in same.prefetch_related("parties")[:50]:
         if sorted(p.pk for p in agreement.parties.all()) == wanted:
@@ -429,8 +428,9 @@ def record_agreement(*, by, title, parties, signed_on=None, need=None, meeting=N
     agreement = Agreement(zone=zone, need=need, meeting=meeting, signed_on=signed_on or timezone.localdate(),
                           title=clean_field(Agreement, "title", title, required=True),
                           notes=clean_field(Agreement, "notes", notes), amount_yuan=_amount(amount_yuan))
-    if need is not None:
-        Need.objects.select_for_update().filter(pk=need.pk).first()   # two sends of one form: one at a time
+    # Two sends of one form, one at a time: the zone's row is the lock (PostgreSQL; SQLite
+    # writes one transaction at a time anyway).
+    Unit.objects.select_for_update().filter(pk=zone.pk).first()
     if (same := _recorded_already(zone, parties, need, agreement.title, agreement.signed_on)) is not None:
         raise DomainError(_("This agreement is already recorded: %(title)s, signed on %(date)s."), code="duplicate",
                           field="title", params={"title": same.title, "date": same.signed_on.isoformat()})
