@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.plugins import MenuEntry
 
-from .models import INDUSTRY_ROLES, INDUSTRY_STAFF_ROLES, Enterprise, liaison_enterprises
+from .models import INDUSTRY_ROLES, INDUSTRY_STAFF_ROLES, Enterprise, is_industry_staff, liaison_enterprises
 
 
 def _sees_enterprises(user):
@@ -20,7 +20,7 @@ def _sees_enterprises(user):
 
 
 def _park_staff(user):
-    return _sees_enterprises(user) and (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES))
+    return _sees_enterprises(user) and is_industry_staff(user)
 
 
 def _liaison(user):

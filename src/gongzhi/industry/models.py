@@ -50,6 +50,11 @@ def staff_q(field, user):
     return under_codes_q(field, user.scope_codes(INDUSTRY_STAFF_ROLES))
 
 
+def is_industry_staff(user):
+    """Does this user hold a staff role of the industry pages anywhere (not a liaison only)?"""
+    return user.is_authenticated and (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES))
+
+
 def is_zone_staff(user, code):
     """Does this user hold a staff role somewhere in the zone of ``code`` (a unit code)?"""
     zone = code[:ZONE_CODE_LENGTH]

@@ -216,25 +216,20 @@ def ranked_offers(need):
     ranked = []
     for offer, score in zip(offers, scores):
         if offer.enterprise_id in neighbours:
-            ranked.append((offer, TIER_CHAIN, score, str(_("On the same industry chain as %(name)s")
-                                                          % {"name": offer.enterprise.name})))
+            tier = TIER_CHAIN
         elif offer.enterprise_id and score >= MIN_TEXT_SCORE:
-            ranked.append((offer, TIER_TEXT, score, str(_("Worded like the need (similarity %(score)d%%)")
-                                                         % {"score": round(score * 100)})))
+            tier = TIER_TEXT
         elif offer.partner_id and offer.partner.kind in serving:
-            ranked.append((offer, TIER_PARTNER, score, str(_("%(kind)s partner: %(name)s")
-                                                            % {"kind": offer.partner.get_kind_display(),
-                                                               "name": offer.partner.name})))
+            tier = TIER_PARTNER
+        else:
+            continue
+        ranked.append((offer, tier, score, _reason(tier, score, offer)))
     ranked.sort(key=lambda r: (-r[1], -r[2], -r[0].pk))
     return ranked[:SUGGESTIONS]
 
 
-def reason_of(match):
-    """Why ``match`` was suggested, in the reader's language: worked out again from its tier
-    (kept in its score, ``tier * 10 + similarity``) and its offer's owner. The stored ``reason``
-    is the text of the language it was suggested in, shown only for a match made otherwise."""
-    tier, similarity = divmod(match.score, 10)
-    offer = match.offer
+def _reason(tier, similarity, offer):
+    """Why an offer is suggested at ``tier``, in the active language (None for no tier)."""
     if tier == TIER_CHAIN and offer.enterprise_id:
         return str(_("On the same industry chain as %(name)s") % {"name": offer.enterprise.name})
     if tier == TIER_TEXT and offer.enterprise_id:
@@ -242,7 +237,15 @@ def reason_of(match):
     if tier == TIER_PARTNER and offer.partner_id:
         return str(_("%(kind)s partner: %(name)s") % {"kind": offer.partner.get_kind_display(),
                                                      "name": offer.partner.name})
-    return match.reason
+    return None
+
+
+def reason_of(match):
+    """Why ``match`` was suggested, in the reader's language: worked out again from its tier
+    (kept in its score, ``tier * 10 + similarity``) and its offer's owner. The stored ``reason``
+    is the text of the language it was suggested in, shown only for a match made otherwise."""
+    tier, similarity = divmod(match.score, 10)
+    return _reason(tier, similarity, match.offer) or match.reason
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 """Template filters of the industry pages."""
 from django import template
 
-from ..models import INDUSTRY_STAFF_ROLES
+from .. import models
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 def is_industry_staff(user):
     """Park staff (and ledger roles, instructors) get the staff pages in the industry menu; an
     enterprise liaison gets their own (decision 90)."""
-    return user.is_authenticated and (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES))
+    return models.is_industry_staff(user)

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 from gongzhi.core.errors import DomainError, NotFound
 
 from ..models import (
-    INDUSTRY_STAFF_ROLES, Agreement, Chain, Enterprise, Match, MatchStatus, Need, NeedKind, NeedStatus, Offer, liaison_enterprises,
+    Agreement, Chain, Enterprise, Match, MatchStatus, Need, NeedKind, NeedStatus, Offer, is_industry_staff,
+    liaison_enterprises,
 )
 from ..filters import NeedFilter
 from ..services import market as rules
@@ -75,7 +76,8 @@ def _back(request, need):
 @require_GET
 def needs(request):
     user = request.user
-    if not (user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES)):
+    staff = is_industry_staff(user)
+    if not staff:
         # The board is the park staff's; a liaison's needs are on their own page (decision 90).
         return redirect("industry:mine")
     found = Need.objects.visible_to(user).select_related("enterprise")
@@ -92,8 +94,7 @@ def needs(request):
         "chains": list(chains), "kind": kind, "status": status, "chain": chain,
         "meetings": list(rules.matchmaking_meetings(user)), "next": request.get_full_path(),
         "filter_errors": filters.errors if filters.is_bound else None,
-        "may_export": user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES),
-        "staff": user.is_superuser or user.has_role(*INDUSTRY_STAFF_ROLES),
+        "may_export": staff, "staff": staff,
     })
 
 
