@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from gongzhi.cases import textserve, training
 
@@ -77,3 +78,54 @@ def test_a_server_process_never_imports_scikit_learn_or_scipy():
                             env={**__import__("os").environ, "PYTHONPATH": source, "DJANGO_SETTINGS_MODULE": "gongzhi.settings"})
     assert answer.returncode == 0, answer.stderr[-2000:]
     assert answer.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- jieba over the compact table
+
+MORE_TEXTS = [
+    "中华人民共和国城乡规划法规定，老旧小区改造要听取居民意见。",
+    "网格员王建国上午九点到3号楼2单元走访，独居老人李桂英反映水压太低。",
+    "2026年11月的说七说八议事会上，业委会、物业公司和网格党支部商量了加装电梯的分摊办法。",
+    "wifi断了!!! 打12345也没人接，ＡＢＣ全角字母，😀 表情，还有繁體字與標點符號……",
+    "南京市长江大桥上有人钓鱼",
+    "",
+    "     ",
+]
+
+
+def dictionary_words(every=400):
+    """Every ``every``-th word of jieba's dictionary, ten to a sentence (long and rare words)."""
+    path = Path(textserve.jieba.__file__).parent / textserve.jieba.DEFAULT_DICT_NAME
+    words = [line.split(" ", 1)[0] for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()) if i % every == 0]
+    return ["".join(words[i:i + 10]) for i in range(0, len(words), 10)]
+
+
+def test_jieba_over_the_compact_table_cuts_exactly_as_over_its_own_dictionary():
+    from gongzhi.cases.demo import WORDING
+    texts = TEXTS + UNSEEN + MORE_TEXTS + [f"{title}\n{text}" for pairs in WORDING.values() for title, text in pairs]
+    texts += dictionary_words()
+    own = textserve.jieba.Tokenizer()
+    compact = textserve.tokenizer()
+    own.initialize()
+    assert len(compact.FREQ) == len(own.FREQ)
+    assert compact.total == own.total
+    for text in texts:
+        assert compact.lcut(text) == own.lcut(text), text
+        assert compact.lcut(text, HMM=False) == own.lcut(text, HMM=False), text
+
+
+def test_the_compact_table_reads_a_dictionary_as_jieba_does(tmp_path):
+    """A later line of the same word wins, every start of a word is there with 0 unless it is a
+    word itself, and the total counts every line."""
+    path = tmp_path / "dict.txt"
+    path.write_text("路灯 30 n\n路灯杆 5 n\n路 7 n\n路灯 40 n\n小区 12 n\n", encoding="utf-8")
+    table, total = textserve.CompactFrequencies.from_dictionary(path)
+    with open(path, "rb") as lines:
+        expected, expected_total = textserve.jieba.Tokenizer.gen_pfdict(lines)
+    assert total == expected_total == 94
+    assert len(table) == len(expected)
+    for word, count in expected.items():
+        assert word in table and table[word] == count and table.get(word) == count
+    assert "灯" not in table and table.get("灯") is None and table.get("灯", 1) == 1
+    with pytest.raises(KeyError):
+        table["灯"]
