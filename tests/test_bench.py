@@ -27,6 +27,7 @@ def test_the_bench_writes_every_key_of_the_table_as_a_number(tmp_path):
     assert not Resident.objects.filter(id_number__startswith="990000").exists()
     table = out.with_suffix(".md").read_text()
     assert all(f"`{key}`" in table for key in report.MEASURE_KEYS)
+    assert "times a second from the same threads" in table  # intake is read beside the stack's floor
 
     # The data set is what the workflow would have left: every case has its timeline, the
     # mix has open and rated cases, agency links and roll-ups; the raw yardstick's rows are gone.

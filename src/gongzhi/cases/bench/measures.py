@@ -305,6 +305,27 @@ def intake_http(server, threads, seconds, rng):
     return done / elapsed
 
 
+def api_floor(server, threads, seconds):
+    """Requests per second the same server answers for the cheapest authenticated API read
+    (``GET /api/v1/categories/{code}``: the token checked, one row, a small JSON answer) from
+    the same client threads: what the stack alone (gunicorn, Django's middleware, django-ninja,
+    the token) allows on this machine, beside which intake's rate is read."""
+    client_user = machine_client()
+    _token, plaintext = create_token(client_user, name="bench-floor")
+    code = Category.objects.filter(parent__isnull=False).order_by("code").values_list("code", flat=True).first()
+    clients = [Client(server.port, token=plaintext) for _ in range(threads)]
+
+    def work(i):
+        status, answer = clients[i].request("GET", f"/api/v1/categories/{code}")
+        if status != 200:
+            raise RuntimeError(f"GET /api/v1/categories/{code} answered {status}: {answer[:300]!r}")
+
+    done, errors, elapsed = _run_threads(threads, seconds, work)
+    if errors:
+        raise RuntimeError(f"the API floor run failed: {errors[0]}")
+    return done / elapsed
+
+
 def intake_raw(threads, seconds, rng):
     """The durability limit: the same rows (a case and its timeline entry), one case per
     transaction, by plain INSERTs from ``threads`` threads, each on its own connection."""

@@ -205,8 +205,13 @@ class Command(BaseCommand):
                 http = measures.intake_http(server, threads, seconds, rng)
                 raw = measures.intake_raw(threads, seconds, rng)
                 result.update(intake_http_per_s=round(http, 1), intake_raw_per_s=round(raw, 1), intake_ratio=round(http / raw, 3))
+                floor_seconds = max(5.0, seconds / 4)
+                floor = measures.api_floor(server, threads, floor_seconds)
                 notes.append(f"intake: {threads} client threads, {seconds:.0f} s each, an Idempotency-Key per request; "
-                             f"the server's intake limit raised for the run (GONGZHI_INTAKE_RATE_TOKEN).")
+                             f"the server's intake limit raised for the run (GONGZHI_INTAKE_RATE_TOKEN). "
+                             f"The same server answered the cheapest authenticated API read (GET /api/v1/categories/{{code}}: "
+                             f"the token, one row) {floor:,.0f} times a second from the same threads ({floor_seconds:.0f} s): "
+                             f"the stack's own ceiling on this machine, before any of intake's work.")
             if "inbox" in chosen:
                 self.say("inbox: pages over HTTP")
                 result["inbox_p95_ms"] = measures.p95(measures.inbox_samples(server, samples))
