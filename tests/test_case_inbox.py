@@ -134,3 +134,28 @@ def test_the_migration_copies_each_cases_latest_urge_from_its_timeline(world):
     executor.migrate(executor.loader.graph.leaf_nodes())
     filled = dict(Case.objects.values_list("number", "supervised_at"))
     assert filled == {"2026-000001": at + datetime.timedelta(days=2), "2026-000002": None, "2026-000003": None}
+
+
+def test_a_cursor_page_starts_at_the_cursor_in_the_index_rather_than_filtering_from_the_newest(client, cw):
+    """Without a plain time bound, "before the cursor" is an OR that no index range can use: a
+    database walking the index newest first reads every row before the cursor, page after page."""
+    Case.objects.bulk_create([
+        Case(number=f"T-{i:04d}", title="路灯不亮", category=cw.category, grid=cw.grid_a, grid_code=cw.grid_a.code,
+             status=Status.REGISTERED, created_at=timezone.now() - datetime.timedelta(minutes=i),
+             respond_by=timezone.now() + datetime.timedelta(days=1), resolve_by=timezone.now() + datetime.timedelta(days=3))
+        for i in range(60)])
+    login(client, cw.worker_a)
+    first = client.get(reverse("cases:inbox"), {"tab": "new"})
+    cursor = first.context["next_cursor"]
+    assert cursor
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(reverse("cases:inbox"), {"tab": "new", "after": cursor})
+    assert second.status_code == 200
+    assert not {c.pk for c in first.context["cases"]} & {c.pk for c in second.context["cases"]}
+    sql = next(q["sql"] for q in queries if 'FROM "cases_case"' in q["sql"] and "ORDER BY" in q["sql"] and "LIMIT" in q["sql"])
+    plan = plan_of(sql)
+    if connection.vendor == "sqlite":
+        assert "case_scope_status_time (grid_code=? AND status=? AND created_at<?)" in plan, plan
+        assert "MULTI-INDEX OR" not in plan, plan
+    else:
+        assert "Index Cond" in plan and "created_at <=" in plan.split("Index Cond", 1)[1], plan

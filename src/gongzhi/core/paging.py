@@ -28,7 +28,11 @@ def cursor_page(queryset, cursor=None, size=25, field="created_at"):
     after = _decode(cursor) if cursor else None
     if after:
         stamp, pk = after
-        queryset = queryset.filter(Q(**{f"{field}__lt": stamp}) | Q(**{field: stamp, "pk__lt": pk}))
+        # The first term says the same as part of the second, but alone it is a range an index on
+        # the field can start from; the OR alone is only a filter, and a database walking that
+        # index newest first would walk every row before the cursor on every page.
+        queryset = queryset.filter(Q(**{f"{field}__lte": stamp}),
+                                   Q(**{f"{field}__lt": stamp}) | Q(**{field: stamp, "pk__lt": pk}))
     rows = list(queryset[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
