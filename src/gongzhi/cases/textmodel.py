@@ -17,6 +17,8 @@ from importlib import metadata
 from django.conf import settings
 from django.db import transaction
 
+from gongzhi.core.memory import give_back_freed_memory
+
 from .models import TextModel
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,7 @@ def current():
             _state.update(version=None, model=None)
         elif row["version"] != _state["version"]:
             _state.update(version=row["version"], model=_load(row["pk"]))
+            give_back_freed_memory()  # the unpickled blob and its copies
         _state["due"] = time.monotonic() + _check_seconds()
         return _state["model"]
 

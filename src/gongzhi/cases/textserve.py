@@ -8,7 +8,6 @@ about 90 MB (docs/performance.md, ``worker_rss_mb``). ``tests/test_case_text_ser
 that these transforms give scikit-learn's numbers.
 """
 import bisect
-import ctypes
 import functools
 import hashlib
 import logging
@@ -22,6 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from gongzhi.core.memory import give_back_freed_memory
 
 
 def _import_jieba():
@@ -119,15 +120,6 @@ class CompactFrequencies:
         return table, total
 
 
-def _give_back_freed_memory():
-    """Reading the dictionary made a million short-lived objects; glibc keeps their memory
-    unless asked (the worker's resident size is what ``worker_rss_mb`` measures)."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
 _tokenizer = None
 _tokenizer_lock = threading.Lock()
 
@@ -143,7 +135,7 @@ def tokenizer():
                 path = os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
                 cutter.FREQ, cutter.total = CompactFrequencies.from_dictionary(path)
                 cutter.initialized = True
-                _give_back_freed_memory()
+                give_back_freed_memory()  # the dictionary's million short-lived objects
                 _tokenizer = cutter
     return _tokenizer
 

@@ -17,6 +17,7 @@ from shapely.validation import explain_validity
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import DomainError
+from gongzhi.core.memory import give_back_freed_memory
 
 
 def validate_boundary(geojson, *, field="boundary"):
@@ -236,6 +237,7 @@ def locator():
             rows = _micro_grids().values_list("id", "code", "parent_id", "parent__code", "boundary")
             _cache["locator"] = GridLocator(list(rows))
             _cache["key"] = key
+            give_back_freed_memory()  # the lattice's build arrays (about 40 MB for the demo's district)
         _cache["due"] = time.monotonic() + _check_seconds()
         return _cache["locator"]
 
