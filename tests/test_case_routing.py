@@ -122,7 +122,7 @@ def test_it_learns_the_category_from_closed_cases(cw):
 def test_the_minute_job_retrains_when_more_cases_close_and_pages_never_do(cw):
     close_history(cw, per_category=11)
     now = timezone.now()
-    assert routing.train_step(now) == {"trained": True, "closed_cases": 33}
+    assert routing.train_step(now) == {"trained": True, "closed_cases": 33, "rows_stored": 0}  # no open case to store
     model = textmodel.current()
     first = routing.suggest("路灯不亮")
     assert routing.train_step(now) == {"trained": False}  # nothing new: the model is kept
@@ -130,7 +130,7 @@ def test_the_minute_job_retrains_when_more_cases_close_and_pages_never_do(cw):
     close_through(cw, report(cw, "路灯不亮", lamps), cw.agencies[2], cw.clerks[2])
     again = routing.suggest("路灯不亮")
     assert textmodel.current() is model  # a page only reads the model
-    assert routing.train_step(now) == {"trained": True, "closed_cases": 34}
+    assert routing.train_step(now) == {"trained": True, "closed_cases": 34, "rows_stored": 0}
     assert textmodel.current() is not model and textmodel.current().n_cases == 34
     assert again.category == first.category == routing.suggest("路灯不亮").category == lamps
     assert TextModel.objects.count() == 1  # older models are dropped
@@ -204,7 +204,7 @@ def test_the_training_is_a_step_of_the_minute_job(cw):
 
     assert "cases.train_step" in dict(plugins.tick_steps())
     close_history(cw, per_category=11)
-    assert run_once()["cases.train_step"] == {"trained": True, "closed_cases": 33}
+    assert run_once()["cases.train_step"] == {"trained": True, "closed_cases": 33, "rows_stored": 0}
     assert routing.suggest("路灯不亮").enough_history is True
 
 

@@ -44,6 +44,14 @@ def test_the_minute_job_stores_the_rows_of_open_cases_after_a_refit_then_rests(t
     assert set(CaseVector.objects.values_list("model", flat=True)) == {textmodel.latest().pk}
 
 
+def test_the_minute_that_refits_the_model_stores_every_open_cases_row_anew_at_once(cw):
+    for text in [FITNESS, LAMP] + UNRELATED:
+        report(cw, text)
+    assert routing.train_step(timezone.now()) == {"trained": True, "closed_cases": 0, "rows_stored": 6}
+    assert set(CaseVector.objects.values_list("model", flat=True)) == {textmodel.latest().pk}
+    assert vectors.refresh_step(timezone.now()) == {"stored": 0, "done": True}  # nothing left for later minutes
+
+
 def test_the_minute_job_works_in_bounded_batches_newest_first(trained, monkeypatch):
     monkeypatch.setattr(vectors, "BATCH", 4)
     assert vectors.refresh_step(timezone.now()) == {"stored": 4, "done": False}

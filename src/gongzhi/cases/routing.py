@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.people.models import Agency, AgencyKind, UtilityType
 from gongzhi.territory.models import CODE_LENGTH, Level
 
-from . import textmodel
+from . import textmodel, vectors
 from .models import Case, CaseAgency, Category, Status
 from .similarity import case_text
 from .textserve import Model
@@ -164,7 +164,13 @@ def train_step(now):
     if not retrain_due(now):
         return {"trained": False}
     row = train(now)
-    return {"trained": row is not None, "closed_cases": row.closed_cases if row else 0}
+    if row is None:
+        return {"trained": False, "closed_cases": 0}
+    # Every open case's stored text row belongs to the model just replaced, and until it is stored
+    # anew each search computes it: at 10 M cases a search's p95 went from 33 to 93 ms. Stored in
+    # this minute (about 20 s for 100,000 open cases), not 5,000 a minute over twenty (decision 82).
+    stored = vectors.refresh_all(now)
+    return {"trained": True, "closed_cases": row.closed_cases, "rows_stored": stored}
 
 
 def _too_little(n):
