@@ -109,7 +109,8 @@ def check_case(case_id, now=None):
 
 def _send(now, since, case_id=None):
     sent = {"deadline_near": 0, "overdue": 0, "whistle_unreported": 0}
-    one = {} if case_id is None else {"pk": case_id}
+    one = {} if case_id is None else {"pk": case_id}  # check_case: that case alone
+    its_links = {} if case_id is None else {"case_id": case_id}
     soon = Case.objects.filter(status__in=OPEN_STATUSES, resolve_by__gt=now, resolve_by__lte=now + LONGEST_WINDOW, **one)
     if since is not None:
         soon = soon.alias(remind5=reminder_sum()).filter(remind5__gt=5 * since.timestamp(),
@@ -144,8 +145,7 @@ def _send(now, since, case_id=None):
     day_ago = now - datetime.timedelta(days=1)
     late = CaseAgency.objects.filter(whistled=True, reported_at__isnull=True, returned_at__isnull=True, report_by__lte=now,
                                      report_by__gt=day_ago if since is None else max(since, day_ago),
-                                     case__status=Status.WHISTLED, **({"case_id": case_id} if case_id else {})
-                                     ).select_related("case").order_by("report_by", "pk")
+                                     case__status=Status.WHISTLED, **its_links).select_related("case").order_by("report_by", "pk")
     for batch in _batches(late):
         directory = Directory([link.case for link in batch])
         sent["whistle_unreported"] += notices.notify_many([
